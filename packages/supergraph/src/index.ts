@@ -1,1 +1,10 @@
-export const placeholder = 1;
+export { composeSupergraph, type ComposedSchemas } from './compose.js';
+export {
+  apiSchemaFile,
+  defaultSubgraphUrl,
+  repoRoot,
+  sdlFile,
+  subgraphs,
+  supergraphFile,
+  type SubgraphName,
+} from './subgraphs.js';

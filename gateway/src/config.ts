@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { envVar, parseEnv } from '@jobber/service-kit';
+import {
+  defaultSubgraphUrl,
+  subgraphs,
+  supergraphFile,
+  type SubgraphName,
+} from '@jobber/supergraph';
+
+/**
+ * `@apollo/gateway` starts an OpenTelemetry exporter that probes cloud metadata addresses and
+ * reports to Apollo unless APOLLO_TELEMETRY_DISABLED is true when the gateway is constructed.
+ * Telemetry is opt-in here: a user who wants it sets APOLLO_TELEMETRY_DISABLED=false.
+ * createGateway() calls this before every `new ApolloGateway`, so no path can forget it.
+ */
+export function disableApolloTelemetryUnlessOptedIn(): void {
+  if (process.env['APOLLO_TELEMETRY_DISABLED'] !== 'false')
+    process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
+}
+disableApolloTelemetryUnlessOptedIn();
+
+const subgraphUrlVariables = Object.fromEntries(
+  subgraphs.map(({ name }) => [
+    urlVariable(name),
+    envVar.url(['http', 'https']).default(defaultSubgraphUrl(name)),
+  ]),
+) as Record<string, z.ZodDefault<z.ZodString>>;
+
+function urlVariable(name: SubgraphName): string {
+  return `${name.toUpperCase()}_URL`;
+}
+
+const schema = z.object({
+  NODE_ENV: envVar.nodeEnv(),
+  LOG_LEVEL: envVar.logLevel(),
+  HOST: envVar.host(),
+  PORT: envVar.port(4000),
+  SUPERGRAPH_PATH: z.string().default(supergraphFile),
+  ...subgraphUrlVariables,
+  /** Verifies users' access tokens (auth signs them with the matching private key). */
+  AUTH_JWT_PUBLIC_KEY: envVar.pem('PUBLIC KEY'),
+  AUTH_JWT_ISSUER: z.string().default('jobber-auth'),
+  AUTH_JWT_AUDIENCE: z.string().default('jobber'),
+  /** Signs the internal credential every subgraph request carries. */
+  GATEWAY_INTERNAL_PRIVATE_KEY: envVar.pem('PRIVATE KEY'),
+  CORS_ORIGINS: envVar.list(),
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  TRUST_PROXY: envVar.boolean(false),
+});
+
+export type GatewayConfig = ReturnType<typeof parseGatewayConfig>;
+
+export function parseGatewayConfig(source: Readonly<Record<string, string | undefined>>) {
+  const env = parseEnv(schema, source);
+  const subgraphUrls = Object.fromEntries(
+    subgraphs.map(({ name }) => [name, String(env[urlVariable(name) as keyof typeof env])]),
+  ) as Record<SubgraphName, string>;
+  return {
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    host: env.HOST,
+    port: env.PORT,
+    supergraphPath: env.SUPERGRAPH_PATH,
+    subgraphUrls,
+    accessTokens: {
+      publicKeyPem: env.AUTH_JWT_PUBLIC_KEY,
+      issuer: env.AUTH_JWT_ISSUER,
+      audience: env.AUTH_JWT_AUDIENCE,
+    },
+    internalPrivateKeyPem: env.GATEWAY_INTERNAL_PRIVATE_KEY,
+    corsOrigins: env.CORS_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
+    /** Introspection and the landing page are for development only. */
+    development: env.NODE_ENV === 'development',
+  };
+}
+
+export function loadGatewayConfig(): GatewayConfig {
+  return parseGatewayConfig(process.env);
+}

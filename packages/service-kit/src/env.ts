@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Raised when the environment does not satisfy a service's schema; lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates an environment record against a zod object schema whose keys are variable names.
+ * Every problem is reported at once, each naming its variable. Empty strings count as unset,
+ * so `FOO=` falls back to the default like a missing variable.
+ */
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  source: Readonly<Record<string, string | undefined>>,
+): z.infer<S> {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  );
+}
+
+/** Common variable types, so every service spells them the same way. */
+export const envVar = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  host: (fallback = '127.0.0.1') => z.string().min(1).default(fallback),
+  url: (protocols: string[]) =>
+    z
+      .string()
+      .url()
+      .refine((value) => protocols.includes(new URL(value).protocol.replace(/:$/, '')), {
+        message: `must be a ${protocols.join(' or ')} URL`,
+      }),
+  pem: (kind: 'PUBLIC KEY' | 'PRIVATE KEY') =>
+    z
+      .string()
+      // Allow keys passed on one line with literal "\n", as .env files and CI secrets often do.
+      .transform((value) => value.replace(/\\n/g, '\n').trim())
+      .refine((value) => value.includes(`-----BEGIN ${kind}-----`), {
+        message: `must be a PEM-encoded ${kind.toLowerCase()}`,
+      }),
+  boolean: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1'),
+  list: () =>
+    z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+  nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
+  logLevel: () =>
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};

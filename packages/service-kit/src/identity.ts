@@ -1,0 +1,20 @@
+/** Who is calling, as the gateway vouches for it in the internal credential. */
+export interface Viewer {
+  id: string;
+  roles: string[];
+}
+
+/** Facts about the end client that the gateway saw (subgraphs never see the client directly). */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+  deviceId: string | null;
+}
+
+export interface RequestIdentity {
+  viewer: Viewer | null;
+  client: ClientInfo;
+  requestId: string;
+}
+
+export const anonymousClient: ClientInfo = { ip: null, userAgent: null, deviceId: null };

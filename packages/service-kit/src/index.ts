@@ -1,0 +1,37 @@
+export { ConfigError, envVar, parseEnv } from './env.js';
+export { AppError, ErrorCode, errors, maskError, type FieldProblem } from './errors.js';
+export { DateTimeScalar } from './scalars.js';
+export { subgraphEnvShape, subgraphSettings, type SubgraphSettings } from './subgraph-env.js';
+export {
+  closeServer,
+  listen,
+  startSubgraphServer,
+  type RunningServer,
+  type SubgraphServerOptions,
+} from './subgraph-server.js';
+export {
+  executeGraphQLOverHttp,
+  HttpError,
+  sendJson,
+  serveOperationalRoutes,
+  type ReadinessCheck,
+} from './http.js';
+export { anonymousClient, type ClientInfo, type RequestIdentity, type Viewer } from './identity.js';
+export {
+  INTERNAL_CREDENTIAL_HEADER,
+  createInternalCredentialSigner,
+  createInternalCredentialVerifier,
+  type InternalCredentialSigner,
+  type InternalCredentialVerifier,
+} from './internal-credential.js';
+export {
+  LoaderRegistry,
+  alignToKeys,
+  defineLoader,
+  groupToKeys,
+  type LoaderDefinition,
+} from './loaders.js';
+export { createLogger, type Logger } from './logger.js';
+export { createMetrics, type Metrics } from './metrics.js';
+export { loadTypeDefs } from './schema-file.js';
+export { stopOnSignals } from './shutdown.js';

@@ -1,0 +1,82 @@
+import { SignJWT, importPKCS8, importSPKI, jwtVerify, type CryptoKey } from 'jose';
+import type { ClientInfo, RequestIdentity } from './identity.js';
+
+/**
+ * The gateway's internal credential: a short-lived EdDSA JWT that the gateway signs for each
+ * subgraph request (audience = subgraph name) and that carries the viewer and client facts.
+ * Subgraphs hold only the public key, so a compromised subgraph cannot mint credentials.
+ */
+export const INTERNAL_CREDENTIAL_HEADER = 'x-jobber-internal';
+const ISSUER = 'jobber-gateway';
+const ALGORITHM = 'EdDSA';
+
+interface CredentialClaims {
+  roles?: string[];
+  client?: Partial<ClientInfo>;
+  rid?: string;
+}
+
+export interface InternalCredentialSigner {
+  sign(audience: string, identity: RequestIdentity): Promise<string>;
+}
+
+export function createInternalCredentialSigner(options: {
+  privateKeyPem: string;
+  ttlSeconds?: number;
+}): InternalCredentialSigner {
+  const ttl = options.ttlSeconds ?? 60;
+  let key: Promise<CryptoKey> | undefined;
+  return {
+    async sign(audience, identity) {
+      key ??= importPKCS8(options.privateKeyPem, ALGORITHM);
+      const claims: CredentialClaims = { client: identity.client, rid: identity.requestId };
+      if (identity.viewer) claims.roles = identity.viewer.roles;
+      const jwt = new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: ALGORITHM })
+        .setIssuer(ISSUER)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime(`${ttl}s`);
+      if (identity.viewer) jwt.setSubject(identity.viewer.id);
+      return jwt.sign(await key);
+    },
+  };
+}
+
+export interface InternalCredentialVerifier {
+  /** Resolves to the identity, or null when the credential is missing, forged, expired or for another audience. */
+  verify(token: string | undefined): Promise<RequestIdentity | null>;
+}
+
+export function createInternalCredentialVerifier(options: {
+  publicKeyPem: string;
+  audience: string;
+}): InternalCredentialVerifier {
+  let key: Promise<CryptoKey> | undefined;
+  return {
+    async verify(token) {
+      if (!token) return null;
+      key ??= importSPKI(options.publicKeyPem, ALGORITHM);
+      try {
+        const { payload } = await jwtVerify<CredentialClaims>(token, await key, {
+          issuer: ISSUER,
+          audience: options.audience,
+          algorithms: [ALGORITHM],
+          clockTolerance: 5,
+        });
+        const client = payload.client ?? {};
+        return {
+          viewer: payload.sub ? { id: payload.sub, roles: payload.roles ?? [] } : null,
+          client: {
+            ip: client.ip ?? null,
+            userAgent: client.userAgent ?? null,
+            deviceId: client.deviceId ?? null,
+          },
+          requestId: payload.rid ?? '',
+        };
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { parseEnv } from '@jobber/service-kit';
+
+/** Where tests find the real services (shared/DESIGN.md §6); CI starts them if they are down. */
+export const testConfig = parseEnv(
+  z.object({
+    TEST_POSTGRES_URL: z.string().default('postgresql://postgres@127.0.0.1:5432/postgres'),
+    TEST_AMQP_URL: z.string().default('amqp://guest:guest@127.0.0.1:5672'),
+    TEST_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('silent'),
+  }),
+  process.env,
+);

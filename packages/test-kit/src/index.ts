@@ -1,0 +1,18 @@
+export { testConfig } from './config.js';
+export { createTestDatabase, type TestDatabase } from './databases.js';
+export { testEventNames, type TestEventNames } from './event-bus.js';
+export {
+  GraphQLClient,
+  errorCodes,
+  type GraphQLResponse,
+  type RequestOptions,
+} from './graphql-client.js';
+export {
+  generateKeyPair,
+  generateSupergraphKeys,
+  type KeyPair,
+  type SupergraphKeys,
+} from './keys.js';
+export { eventually } from './poll.js';
+export { startTestSupergraph, type SubgraphStarter, type TestSupergraph } from './supergraph.js';
+export { signAccessToken } from './access-tokens.js';

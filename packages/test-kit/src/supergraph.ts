@@ -1,0 +1,102 @@
+import { parseGatewayConfig, startGateway } from '@jobber/gateway';
+import { createLogger, type RunningServer } from '@jobber/service-kit';
+import type { SubgraphName } from '@jobber/supergraph';
+import { testConfig } from './config.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { testEventNames, type TestEventNames } from './event-bus.js';
+import { GraphQLClient } from './graphql-client.js';
+import { generateSupergraphKeys, type SupergraphKeys } from './keys.js';
+
+/** Starts one subgraph from an environment record, as its main.ts would from process.env. */
+export type SubgraphStarter = (env: Record<string, string>) => Promise<RunningServer>;
+
+export interface TestSupergraph {
+  /** A client for the gateway, anonymous until `.as({ token })`. */
+  client: GraphQLClient;
+  gatewayUrl: string;
+  keys: SupergraphKeys;
+  events: TestEventNames;
+  databases: Partial<Record<SubgraphName, TestDatabase>>;
+  subgraphs: Partial<Record<SubgraphName, RunningServer>>;
+  /** The environment each subgraph was started with (to start another instance, or a consumer). */
+  envFor(name: SubgraphName): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The supergraph for one test file: the given subgraphs, each on a database of its own and
+ * all on an exchange of their own, behind a real gateway serving the composed supergraph.
+ * Subgraphs left out are simply not running (operations that need them fail).
+ */
+export async function startTestSupergraph(
+  starters: Partial<Record<SubgraphName, SubgraphStarter>>,
+): Promise<TestSupergraph> {
+  const keys = generateSupergraphKeys();
+  const events = testEventNames();
+  const databases: TestSupergraph['databases'] = {};
+  const subgraphs: TestSupergraph['subgraphs'] = {};
+  const envs: Partial<Record<SubgraphName, Record<string, string>>> = {};
+  let gateway: RunningServer | undefined;
+
+  const stop = async () => {
+    await gateway?.stop(1_000);
+    await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop(1_000)));
+    await Promise.all(Object.values(databases).map((database) => database.drop()));
+  };
+
+  try {
+    for (const [name, start] of Object.entries(starters) as [SubgraphName, SubgraphStarter][]) {
+      const database = await createTestDatabase(name);
+      databases[name] = database;
+      const env = {
+        NODE_ENV: 'test',
+        LOG_LEVEL: testConfig.TEST_LOG_LEVEL,
+        PORT: '0',
+        DATABASE_URL: database.url,
+        AMQP_URL: events.amqpUrl,
+        EVENTS_EXCHANGE: events.exchange,
+        EVENTS_QUEUE_PREFIX: events.queuePrefix,
+        GATEWAY_INTERNAL_PUBLIC_KEY: keys.internal.publicKeyPem,
+        AUTH_JWT_PRIVATE_KEY: keys.accessTokens.privateKeyPem,
+        AUTH_JWT_PUBLIC_KEY: keys.accessTokens.publicKeyPem,
+      };
+      envs[name] = env;
+      subgraphs[name] = await start(env);
+    }
+    const urls = Object.fromEntries(
+      Object.entries(subgraphs).map(([name, subgraph]) => [
+        `${name.toUpperCase()}_URL`,
+        subgraph.url,
+      ]),
+    );
+    const gatewayConfig = parseGatewayConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      AUTH_JWT_PUBLIC_KEY: keys.accessTokens.publicKeyPem,
+      GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,
+      ...urls,
+    });
+    gateway = await startGateway(
+      gatewayConfig,
+      createLogger({ service: 'gateway', level: testConfig.TEST_LOG_LEVEL }),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    client: new GraphQLClient(gateway.url),
+    gatewayUrl: gateway.url,
+    keys,
+    events,
+    databases,
+    subgraphs,
+    envFor(name) {
+      const env = envs[name];
+      if (!env) throw new Error(`${name} is not part of this test supergraph`);
+      return env;
+    },
+    stop,
+  };
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { hash, parseOptions, verify } from '@node-rs/argon2';
+
+/** argon2id parameters (OWASP's minimum: 19 MiB, 2 passes, 1 lane). The library's default
+ * algorithm is argon2id, version 0x13; `needsRehash` checks both from the stored string. */
+export const PASSWORD_HASH_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+const CURRENT_PREFIX = '$argon2id$v=19$';
+
+export function hashPassword(plain: string): Promise<string> {
+  return hash(plain, PASSWORD_HASH_PARAMS);
+}
+
+/** True when `plain` matches `hash`. Throws if `hash` is not an argon2 hash string. */
+export function verifyPassword(hash: string, plain: string): Promise<boolean> {
+  return verify(hash, plain);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+function getDummyHash(): Promise<string> {
+  // A hash of a random secret nobody knows, with the current parameters.
+  dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  return dummyHash;
+}
+
+/** Computes the dummy hash ahead of the first unknown-account sign-in (call at start-up), so that
+ * first request does not take an extra hash's time. */
+export async function warmUpDummyHash(): Promise<void> {
+  await getDummyHash();
+}
+
+/**
+ * Verifies against `hash`, or — for an unknown account (`null`) — against a fixed dummy hash and
+ * returns false, so "no such user" costs the same time as "wrong password".
+ */
+export async function verifyPasswordOrDummy(hash: string | null, plain: string): Promise<boolean> {
+  if (hash !== null) return verifyPassword(hash, plain);
+  await verify(await getDummyHash(), plain);
+  return false;
+}
+
+/** True when `hash` was made with other parameters than today's (rehash it after a good sign-in). */
+export function needsRehash(hash: string): boolean {
+  if (!hash.startsWith(CURRENT_PREFIX)) return true;
+  try {
+    const options = parseOptions(hash);
+    return (
+      options.memoryCost !== PASSWORD_HASH_PARAMS.memoryCost ||
+      options.timeCost !== PASSWORD_HASH_PARAMS.timeCost ||
+      options.parallelism !== PASSWORD_HASH_PARAMS.parallelism
+    );
+  } catch {
+    return true;
+  }
+}

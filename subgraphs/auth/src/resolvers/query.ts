@@ -1,0 +1,7 @@
+import type { QueryResolvers } from '../generated/graphql.js';
+import { userById } from '../context.js';
+
+export const Query: QueryResolvers = {
+  viewer: (_parent, _args, context) =>
+    context.viewer ? context.loaders.get(userById).load(context.viewer.id) : null,
+};
