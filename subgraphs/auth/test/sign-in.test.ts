@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { errorCodes } from '@jobber/test-kit';
+import { SIGN_IN, VIEWER, lastEvent, signUp, useAuthSupergraph, sessionFields } from './harness.js';
+
+const env = useAuthSupergraph();
+const VERIFY_CODE = `mutation($input: VerifySignInCodeInput!) { verifySignInCode(input: $input) { ${sessionFields} } }`;
+const newDevice = (id: string) => ({ headers: { 'x-device-id': id } });
+
+describe('signIn', () => {
+  it('signs in with username or email (any case) from a known device', async () => {
+    const { input, session } = await signUp(env.client);
+    for (const emailOrUsername of [input.username.toUpperCase(), input.email.toUpperCase()]) {
+      const response = await env.client.data<{
+        signIn: { __typename: string; user: { id: string }; accessToken: string };
+      }>(SIGN_IN, { input: { emailOrUsername, password: input.password } });
+      expect(response.signIn.__typename).toBe('AuthSession');
+      expect(response.signIn.user.id).toBe(session.user.id);
+      const viewer = await env.client.data<{ viewer: { id: string } }>(
+        VIEWER,
+        {},
+        { token: response.signIn.accessToken },
+      );
+      expect(viewer.viewer.id).toBe(session.user.id);
+    }
+  });
+
+  it('gives the same error for a wrong password and an unknown account, in similar time', async () => {
+    const { input } = await signUp(env.client);
+    const time = async (emailOrUsername: string) => {
+      const started = performance.now();
+      const response = await env.client.request(SIGN_IN, {
+        input: { emailOrUsername, password: 'wrong password!!' },
+      });
+      return {
+        ms: performance.now() - started,
+        codes: errorCodes(response),
+        message: response.errors[0]?.message,
+      };
+    };
+    await time('warm-up-nobody');
+    const wrong = await time(input.username);
+    const unknown = await time('nobody_here');
+    expect(wrong.codes).toEqual(['UNAUTHENTICATED']);
+    expect(unknown).toMatchObject({ codes: wrong.codes, message: wrong.message });
+    // Both pay for one argon2id verification (~10 ms); no shortcut for unknown accounts.
+    expect(unknown.ms).toBeGreaterThan(wrong.ms / 3);
+  });
+
+  it('asks a new device for an emailed code, and the code issues the session once', async () => {
+    const { input, session } = await signUp(env.client);
+    const challengeResponse = await env.client.data<{
+      signIn: { __typename: string; challengeId: string; sentTo: string };
+    }>(
+      SIGN_IN,
+      { input: { emailOrUsername: input.username, password: input.password } },
+      newDevice('phone-1'),
+    );
+    expect(challengeResponse.signIn).toMatchObject({
+      __typename: 'SignInChallenge',
+      sentTo: expect.stringMatching(/\*\*\*@example\.com$/),
+    });
+    const { code } = await lastEvent<{ code: string }>(
+      env.db,
+      'auth.sign_in.code_requested',
+      session.user.id,
+    );
+    expect(code).toMatch(/^\d{6}$/);
+    const challengeId = challengeResponse.signIn.challengeId;
+
+    // Another device cannot use the code.
+    const stolen = await env.client.request(
+      VERIFY_CODE,
+      { input: { challengeId, code } },
+      newDevice('laptop-9'),
+    );
+    expect(errorCodes(stolen)).toEqual(['BAD_USER_INPUT']);
+
+    const verified = await env.client.data<{ verifySignInCode: { user: { id: string } } }>(
+      VERIFY_CODE,
+      { input: { challengeId, code } },
+      newDevice('phone-1'),
+    );
+    expect(verified.verifySignInCode.user.id).toBe(session.user.id);
+    const again = await env.client.request(
+      VERIFY_CODE,
+      { input: { challengeId, code } },
+      newDevice('phone-1'),
+    );
+    expect(errorCodes(again)).toEqual(['BAD_USER_INPUT']);
+
+    // The device is now known: the next sign-in issues a session directly.
+    const next = await env.client.data<{ signIn: { __typename: string } }>(
+      SIGN_IN,
+      { input: { emailOrUsername: input.username, password: input.password } },
+      newDevice('phone-1'),
+    );
+    expect(next.signIn.__typename).toBe('AuthSession');
+  });
+
+  it('limits wrong codes to 5 attempts', async () => {
+    const { input, session } = await signUp(env.client);
+    const started = await env.client.data<{ signIn: { challengeId: string } }>(
+      SIGN_IN,
+      { input: { emailOrUsername: input.username, password: input.password } },
+      newDevice('tablet-2'),
+    );
+    const { code } = await lastEvent<{ code: string }>(
+      env.db,
+      'auth.sign_in.code_requested',
+      session.user.id,
+    );
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const response = await env.client.request(
+        VERIFY_CODE,
+        { input: { challengeId: started.signIn.challengeId, code: wrong } },
+        newDevice('tablet-2'),
+      );
+      expect(response.errors[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'code',
+      });
+    }
+    const right = await env.client.request(
+      VERIFY_CODE,
+      { input: { challengeId: started.signIn.challengeId, code } },
+      newDevice('tablet-2'),
+    );
+    expect(errorCodes(right)).toEqual(['TOO_MANY_REQUESTS']);
+  });
+
+  it('refuses an expired code', async () => {
+    const { input, session } = await signUp(env.client);
+    const started = await env.client.data<{ signIn: { challengeId: string } }>(
+      SIGN_IN,
+      { input: { emailOrUsername: input.username, password: input.password } },
+      newDevice('old-phone'),
+    );
+    const { code } = await lastEvent<{ code: string }>(
+      env.db,
+      'auth.sign_in.code_requested',
+      session.user.id,
+    );
+    await env.db.query(
+      `UPDATE sign_in_challenges SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [started.signIn.challengeId],
+    );
+    const response = await env.client.request(
+      VERIFY_CODE,
+      { input: { challengeId: started.signIn.challengeId, code } },
+      newDevice('old-phone'),
+    );
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('rejects empty input with BAD_USER_INPUT naming the field', async () => {
+    const response = await env.client.request(SIGN_IN, {
+      input: { emailOrUsername: ' ', password: 'x' },
+    });
+    expect(response.errors[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'emailOrUsername',
+    });
+  });
+});
