@@ -58,7 +58,10 @@ export const errors = {
   },
 };
 
-const publicCodes = new Set<string>(Object.values(ErrorCode));
+// INTERNAL_SERVER_ERROR is not among them: its message is always replaced (it may name hosts).
+const publicCodes = new Set<string>(
+  Object.values(ErrorCode).filter((code) => code !== ErrorCode.InternalServerError),
+);
 /** Codes Apollo Server itself produces for malformed operations; safe to show as they are. */
 const apolloRequestCodes = new Set([
   'GRAPHQL_PARSE_FAILED',

@@ -33,7 +33,7 @@ export function createMetrics(service: string) {
         async willSendResponse(requestContext) {
           const errors = requestContext.errors ?? [];
           for (const error of errors) {
-            const code = error.extensions['code'];
+            const code = error.extensions?.['code'];
             graphqlErrors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
           }
           end({

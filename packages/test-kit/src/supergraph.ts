@@ -30,6 +30,7 @@ export interface TestSupergraph {
  */
 export async function startTestSupergraph(
   starters: Partial<Record<SubgraphName, SubgraphStarter>>,
+  options: { gatewayEnv?: Record<string, string> } = {},
 ): Promise<TestSupergraph> {
   const keys = generateSupergraphKeys();
   const events = testEventNames();
@@ -75,6 +76,7 @@ export async function startTestSupergraph(
       AUTH_JWT_PUBLIC_KEY: keys.accessTokens.publicKeyPem,
       GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,
       ...urls,
+      ...options.gatewayEnv,
     });
     gateway = await startGateway(
       gatewayConfig,

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAuthConfig, startAuthService } from '@jobber/auth';
+import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
+
+let supergraph: TestSupergraph;
+const appOrigin = 'https://app.jobber.test';
+
+beforeAll(async () => {
+  supergraph = await startTestSupergraph(
+    { auth: (env) => startAuthService(parseAuthConfig(env)) },
+    { gatewayEnv: { CORS_ORIGINS: appOrigin } },
+  );
+});
+afterAll(() => supergraph?.stop());
+
+const base = () => supergraph.gatewayUrl.replace(/\/graphql$/, '');
+
+describe('gateway', () => {
+  it('keeps Apollo telemetry off unless a user opts in', () => {
+    expect(process.env['APOLLO_TELEMETRY_DISABLED']).toBe('true');
+  });
+
+  it('refuses requests that could be cross-site forgeries (CSRF prevention)', async () => {
+    const get = await fetch(
+      `${supergraph.gatewayUrl}?query=${encodeURIComponent('{ viewer { id } }')}`,
+    );
+    expect(get.status).toBe(400);
+    const simplePost = await fetch(supergraph.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ viewer { id } }' }),
+    });
+    expect(simplePost.status).toBe(400);
+    const withPreflightHeader = await fetch(
+      `${supergraph.gatewayUrl}?query=${encodeURIComponent('{ viewer { id } }')}`,
+      {
+        headers: { 'apollo-require-preflight': 'true' },
+      },
+    );
+    expect(withPreflightHeader.status).toBe(200);
+  });
+
+  it('answers CORS for configured origins only', async () => {
+    const preflight = await fetch(supergraph.gatewayUrl, {
+      method: 'OPTIONS',
+      headers: { origin: appOrigin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(appOrigin);
+    const stranger = await fetch(supergraph.gatewayUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('has introspection off outside development', async () => {
+    const response = await supergraph.client.request('{ __schema { queryType { name } } }');
+    expect(response.errors[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('serves health, readiness and Prometheus metrics', async () => {
+    expect((await fetch(`${base()}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base()}/readyz`)).status).toBe(200);
+    await supergraph.client.request('{ viewer { id } }');
+    const metrics = await (await fetch(`${base()}/metrics`)).text();
+    expect(metrics).toMatch(
+      /graphql_operation_duration_seconds_count{[^}]*type="query"[^}]*} [1-9]/,
+    );
+    expect(metrics).toContain('process_resident_memory_bytes');
+  });
+
+  it('turns malformed bodies into 400s, not crashes', async () => {
+    const response = await fetch(supergraph.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(response.status).toBe(400);
+    const huge = await fetch(supergraph.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ viewer { id } } #${'x'.repeat(1_100_000)}` }),
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it('reports a subgraph that is down as an error, without internals', async () => {
+    const response = await supergraph.client.request('{ seller(username: "nobody") { fullName } }');
+    expect(response.errors.length).toBeGreaterThan(0);
+    expect(JSON.stringify(response.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
+  });
+});

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** Shared field shapes, so every contract spells ids, times and countries the same way. */
+const id = z.uuid();
+const isoTime = z.iso.datetime({ offset: true });
+const email = z.email();
+const username = z.string().min(1);
+/** ISO 3166-1 alpha-2, upper case (e.g. "DE"). */
+const country = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code');
+
+const sellerProfile = z.object({
+  userId: id,
+  username,
+  fullName: z.string(),
+  oneliner: z.string(),
+  skills: z.array(z.string()),
+  languages: z.array(z.object({ language: z.string().min(1), level: z.string().min(1) })),
+  country,
+});
+
+/**
+ * Every event the system publishes: event type (= routing key) → zod schema of its `data`.
+ * Adding an event is one entry here; names are `<producer>.<entity>.<past tense>`.
+ */
+export const eventContracts = {
+  'auth.user.registered': z.object({
+    userId: id,
+    email,
+    username,
+    country,
+    profilePictureUrl: z.string().nullable(),
+    registeredAt: isoTime,
+  }),
+  'auth.email.verification_requested': z.object({
+    userId: id,
+    email,
+    username,
+    token: z.string().min(1),
+    expiresAt: isoTime,
+  }),
+  'auth.password.reset_requested': z.object({
+    userId: id,
+    email,
+    username,
+    token: z.string().min(1),
+    expiresAt: isoTime,
+  }),
+  'auth.password.changed': z.object({ userId: id, email, username, changedAt: isoTime }),
+  'auth.sign_in.code_requested': z.object({
+    userId: id,
+    email,
+    username,
+    code: z.string().min(1),
+    expiresAt: isoTime,
+  }),
+  'users.seller.created': sellerProfile,
+  'users.seller.updated': sellerProfile,
+} satisfies Record<string, z.ZodType>;
+
+export type EventContracts = typeof eventContracts;
+export type EventType = keyof EventContracts;
+export type EventData<T extends EventType> = z.infer<EventContracts[T]>;
+
+export const eventTypes = Object.keys(eventContracts) as EventType[];
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && Object.hasOwn(eventContracts, value);
+}

@@ -1,0 +1,200 @@
+import type { EventEnvelope } from './envelope.js';
+import { errorMessage, type EventLogger } from './logger.js';
+import {
+  defaultPrefetch,
+  nextRetryDelay,
+  type ConsumeSpec,
+  type DeliveryOutcome,
+  type EventTransport,
+  type MessageHandler,
+  type Subscription,
+} from './transport.js';
+
+/** A message that ended in a queue's dead-letter list. */
+export interface DeadLetter {
+  queue: string;
+  /** The body as it was published (parsed JSON, or the raw text if it was not JSON). */
+  body: unknown;
+  attempt: number;
+  reason: 'rejected' | 'retries-exhausted';
+}
+
+interface Delivery {
+  text: string;
+  attempt: number;
+}
+
+interface Subscriber {
+  spec: ConsumeSpec;
+  onMessage: MessageHandler;
+  inFlight: number;
+  closing: boolean;
+  idleWaiters: (() => void)[];
+}
+
+interface QueueState {
+  name: string;
+  bindings: Set<string>;
+  ready: Delivery[];
+  subscriber: Subscriber | null;
+}
+
+/**
+ * EventTransport in memory with the AMQP transport's semantics: routing by event type to
+ * every queue bound to it (queues and their messages outlive a closed subscription), prefetch,
+ * retries after the given delays, then the `deadLetters` list. Messages are serialised to JSON
+ * on publish, like on the wire. Nothing survives the process: the embedded mode's trade-off.
+ */
+export class InProcessTransport implements EventTransport {
+  /** Dead-lettered messages of every queue, oldest first. */
+  readonly deadLetters: DeadLetter[] = [];
+  private readonly queues = new Map<string, QueueState>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly logger: EventLogger | undefined;
+  private closed = false;
+
+  constructor(options: { logger?: EventLogger } = {}) {
+    this.logger = options.logger;
+  }
+
+  async publish(envelopes: EventEnvelope[]): Promise<void> {
+    this.assertOpen();
+    for (const envelope of envelopes) this.route(envelope.type, JSON.stringify(envelope));
+  }
+
+  /** Routes an arbitrary body (a string is sent as is, anything else as JSON). For tests. */
+  publishRaw(routingKey: string, body: unknown): void {
+    this.assertOpen();
+    this.route(routingKey, typeof body === 'string' ? body : JSON.stringify(body));
+  }
+
+  async consume(spec: ConsumeSpec, onMessage: MessageHandler): Promise<Subscription> {
+    this.assertOpen();
+    const queue = this.queueNamed(spec.queue);
+    if (queue.subscriber) throw new Error(`queue ${spec.queue} already has a consumer`);
+    for (const type of spec.types) queue.bindings.add(type);
+    const subscriber: Subscriber = {
+      spec,
+      onMessage,
+      inFlight: 0,
+      closing: false,
+      idleWaiters: [],
+    };
+    queue.subscriber = subscriber;
+    this.pump(queue);
+    return { close: () => this.unsubscribe(queue, subscriber) };
+  }
+
+  /** Messages waiting in a queue (not in flight, not waiting for a retry). */
+  pendingCount(queue: string): number {
+    return this.queues.get(queue)?.ready.length ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all(
+      [...this.queues.values()].map((queue) =>
+        queue.subscriber ? this.unsubscribe(queue, queue.subscriber) : undefined,
+      ),
+    );
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('in-process transport is closed');
+  }
+
+  private queueNamed(name: string): QueueState {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = { name, bindings: new Set(), ready: [], subscriber: null };
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private route(routingKey: string, text: string): void {
+    for (const queue of this.queues.values()) {
+      if (!queue.bindings.has(routingKey)) continue;
+      queue.ready.push({ text, attempt: 1 });
+      this.pump(queue);
+    }
+  }
+
+  private pump(queue: QueueState): void {
+    const subscriber = queue.subscriber;
+    if (!subscriber || subscriber.closing || this.closed) return;
+    const prefetch = subscriber.spec.prefetch ?? defaultPrefetch;
+    while (subscriber.inFlight < prefetch) {
+      const delivery = queue.ready.shift();
+      if (!delivery) return;
+      subscriber.inFlight += 1;
+      void this.deliver(queue, subscriber, delivery);
+    }
+  }
+
+  private async deliver(queue: QueueState, subscriber: Subscriber, delivery: Delivery) {
+    try {
+      await Promise.resolve(); // never run a handler inside publish()
+      let raw: unknown;
+      try {
+        raw = JSON.parse(delivery.text);
+      } catch {
+        raw = delivery.text;
+      }
+      let outcome: DeliveryOutcome;
+      try {
+        outcome = await subscriber.onMessage(raw, { attempt: delivery.attempt });
+      } catch (err) {
+        this.logger?.warn(
+          { queue: queue.name, err: errorMessage(err) },
+          'in-process: handler threw',
+        );
+        outcome = 'retry';
+      }
+      if (outcome === 'retry') {
+        const delay = nextRetryDelay(subscriber.spec.retryDelaysMs, delivery.attempt);
+        if (delay === null) this.deadLetter(queue, delivery, 'retries-exhausted');
+        else this.retryLater(queue, { text: delivery.text, attempt: delivery.attempt + 1 }, delay);
+      } else if (outcome === 'dead') {
+        this.deadLetter(queue, delivery, 'rejected');
+      }
+    } finally {
+      subscriber.inFlight -= 1;
+      if (subscriber.inFlight === 0) {
+        for (const wake of subscriber.idleWaiters.splice(0)) wake();
+      }
+      this.pump(queue);
+    }
+  }
+
+  private retryLater(queue: QueueState, delivery: Delivery, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      queue.ready.push(delivery);
+      this.pump(queue);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private deadLetter(queue: QueueState, delivery: Delivery, reason: DeadLetter['reason']): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(delivery.text);
+    } catch {
+      body = delivery.text;
+    }
+    this.deadLetters.push({ queue: queue.name, body, attempt: delivery.attempt, reason });
+  }
+
+  private async unsubscribe(queue: QueueState, subscriber: Subscriber): Promise<void> {
+    if (subscriber.closing) return;
+    subscriber.closing = true;
+    if (subscriber.inFlight > 0) {
+      await new Promise<void>((resolve) => subscriber.idleWaiters.push(resolve));
+    }
+    if (queue.subscriber === subscriber) queue.subscriber = null;
+  }
+}

@@ -1,0 +1,44 @@
+export {
+  eventContracts,
+  eventTypes,
+  isEventType,
+  type EventContracts,
+  type EventData,
+  type EventType,
+} from './contracts.js';
+export {
+  createEnvelope,
+  EnvelopeError,
+  parseEnvelope,
+  type EnvelopeErrorReason,
+  type EventEnvelope,
+} from './envelope.js';
+export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
+export { eventTablesSql } from './tables.js';
+export type { EventLogger } from './logger.js';
+export { enqueueEvent } from './outbox.js';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { EventConsumer, type EventConsumerOptions, type EventHandlers } from './consumer.js';
+export type {
+  ConsumeSpec,
+  DeliveryMeta,
+  DeliveryOutcome,
+  EventTransport,
+  MessageHandler,
+  Subscription,
+} from './transport.js';
+export {
+  AmqpTransport,
+  attemptHeader,
+  deadReasonHeader,
+  TransportUnavailableError,
+  type AmqpTransportOptions,
+} from './amqp-transport.js';
+export {
+  deadLetterQueueName,
+  defaultExchange,
+  deleteTopology,
+  retryQueueName,
+  type TopologyToDelete,
+} from './amqp-topology.js';
+export { InProcessTransport, type DeadLetter } from './in-process-transport.js';

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createEnvelope,
+  EnvelopeError,
+  eventContracts,
+  eventTypes,
+  parseEnvelope,
+  type EventData,
+  type EventEnvelope,
+  type EventType,
+} from '../src/index.js';
+
+const userId = '3f1c9a52-7d0e-4b8a-9f4e-2a6b1c3d5e7f';
+const at = '2026-11-25T10:00:00.000Z';
+const seller: EventData<'users.seller.created'> = {
+  userId,
+  username: 'ada',
+  fullName: 'Ada Lovelace',
+  oneliner: 'Analytical engines',
+  skills: ['math'],
+  languages: [{ language: 'English', level: 'native' }],
+  country: 'GB',
+};
+const samples: { [T in EventType]: EventData<T> } = {
+  'auth.user.registered': {
+    userId,
+    email: 'ada@example.test',
+    username: 'ada',
+    country: 'GB',
+    profilePictureUrl: null,
+    registeredAt: at,
+  },
+  'auth.email.verification_requested': {
+    userId,
+    email: 'ada@example.test',
+    username: 'ada',
+    token: 'tok',
+    expiresAt: at,
+  },
+  'auth.password.reset_requested': {
+    userId,
+    email: 'ada@example.test',
+    username: 'ada',
+    token: 'tok',
+    expiresAt: at,
+  },
+  'auth.password.changed': { userId, email: 'ada@example.test', username: 'ada', changedAt: at },
+  'auth.sign_in.code_requested': {
+    userId,
+    email: 'ada@example.test',
+    username: 'ada',
+    code: '123456',
+    expiresAt: at,
+  },
+  'users.seller.created': seller,
+  'users.seller.updated': seller,
+};
+
+describe('event contracts and envelopes', () => {
+  it('has a valid sample for every contract, and every sample survives the wire', () => {
+    expect(eventTypes.sort()).toEqual(Object.keys(samples).sort());
+    for (const type of eventTypes) {
+      const envelope = createEnvelope('tests', type, samples[type] as never);
+      const parsed = parseEnvelope(JSON.parse(JSON.stringify(envelope)));
+      expect(parsed).toEqual(envelope);
+    }
+  });
+
+  it('creates an envelope with a v4 id, the given time and the producer', () => {
+    const now = new Date('2026-11-25T12:34:56.789Z');
+    const envelope = createEnvelope(
+      'auth',
+      'auth.password.changed',
+      samples['auth.password.changed'],
+      now,
+    );
+    expect(envelope.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(envelope).toMatchObject({
+      type: 'auth.password.changed',
+      occurredAt: '2026-11-25T12:34:56.789Z',
+      producer: 'auth',
+      data: samples['auth.password.changed'],
+    });
+    expect(
+      createEnvelope('auth', 'auth.password.changed', samples['auth.password.changed']).id,
+    ).not.toBe(envelope.id);
+  });
+
+  it('refuses data that breaks the contract', () => {
+    const bad = { ...samples['auth.user.registered'], country: 'Germany' };
+    expect(() => createEnvelope('auth', 'auth.user.registered', bad)).toThrow(EnvelopeError);
+    try {
+      createEnvelope('auth', 'auth.user.registered', bad);
+    } catch (err) {
+      expect(err).toMatchObject({ reason: 'invalid_data', eventType: 'auth.user.registered' });
+    }
+    expect(() =>
+      createEnvelope('', 'auth.user.registered', samples['auth.user.registered']),
+    ).toThrow(EnvelopeError);
+  });
+
+  it('tells malformed, unknown-type and invalid-data messages apart', () => {
+    const good = createEnvelope('auth', 'auth.user.registered', samples['auth.user.registered']);
+    const cases: [unknown, string][] = [
+      ['not an object', 'malformed'],
+      [null, 'malformed'],
+      [{ ...good, id: 'nope' }, 'malformed'],
+      [{ ...good, occurredAt: 'yesterday' }, 'malformed'],
+      [{ ...good, type: 'auth.user.vanished' }, 'unknown_type'],
+      [{ ...good, type: 'toString' }, 'unknown_type'],
+      [{ ...good, data: { ...good.data, userId: 'x' } }, 'invalid_data'],
+      [{ ...good, data: undefined }, 'invalid_data'],
+    ];
+    for (const [value, reason] of cases) {
+      const result = parseEnvelope(value);
+      expect(result).toBeInstanceOf(EnvelopeError);
+      expect((result as EnvelopeError).reason).toBe(reason);
+    }
+  });
+
+  it('narrows data by type', () => {
+    const parsed = parseEnvelope(
+      JSON.parse(JSON.stringify(createEnvelope('users', 'users.seller.updated', seller))),
+    );
+    if (parsed instanceof EnvelopeError) throw parsed;
+    const describe = (event: EventEnvelope): string => {
+      switch (event.type) {
+        case 'users.seller.updated':
+          return event.data.skills.join(',');
+        default:
+          return event.type;
+      }
+    };
+    expect(describe(parsed)).toBe('math');
+    expect(Object.keys(eventContracts)).toContain(parsed.type);
+  });
+});

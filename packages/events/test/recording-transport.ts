@@ -1,0 +1,47 @@
+import type { EventEnvelope, EventTransport, Subscription } from '../src/index.js';
+
+/**
+ * A publish-only EventTransport that records what it was given; `failNext` makes the next
+ * publishes reject and `hold` keeps one pending until released. For relay tests.
+ */
+export class RecordingTransport implements EventTransport {
+  readonly published: EventEnvelope[] = [];
+  readonly batches: EventEnvelope[][] = [];
+  publishCalls = 0;
+  private failuresLeft = 0;
+  private gate: Promise<void> | null = null;
+
+  failNext(times: number): void {
+    this.failuresLeft = times;
+  }
+
+  /** The next publish waits until the returned function is called. */
+  hold(): () => void {
+    let release = () => {};
+    this.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return release;
+  }
+
+  async publish(envelopes: EventEnvelope[]): Promise<void> {
+    this.publishCalls += 1;
+    if (this.gate) {
+      const gate = this.gate;
+      this.gate = null;
+      await gate;
+    }
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new Error('broker unreachable');
+    }
+    this.batches.push(envelopes);
+    this.published.push(...envelopes);
+  }
+
+  async consume(): Promise<Subscription> {
+    throw new Error('RecordingTransport only publishes');
+  }
+
+  async close(): Promise<void> {}
+}
