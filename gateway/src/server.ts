@@ -44,6 +44,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const apollo = new ApolloServer<GatewayContext>({
     gateway: createGateway(config, logger),
     csrfPrevention: true,
+    // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     introspection: config.development,
     includeStacktraceInErrorResponses: false,
     plugins: [

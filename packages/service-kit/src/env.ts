@@ -23,7 +23,11 @@ export function parseEnv<S extends z.ZodObject>(
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(root)';
+      const missing = issue.code === 'invalid_type' && cleaned[name] === undefined;
+      return `${name}: ${missing ? 'is required but not set' : issue.message}`;
+    }),
   );
 }
 
@@ -65,3 +69,14 @@ export const envVar = {
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
+
+/** For main.ts: loads the configuration, or prints every problem and exits with status 1. */
+export function loadConfigOrExit<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${service}: ${error.message}`);
+    process.exit(1);
+  }
+}

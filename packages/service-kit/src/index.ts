@@ -1,4 +1,4 @@
-export { ConfigError, envVar, parseEnv } from './env.js';
+export { ConfigError, envVar, loadConfigOrExit, parseEnv } from './env.js';
 export { AppError, ErrorCode, errors, maskError, type FieldProblem } from './errors.js';
 export { DateTimeScalar } from './scalars.js';
 export { subgraphEnvShape, subgraphSettings, type SubgraphSettings } from './subgraph-env.js';

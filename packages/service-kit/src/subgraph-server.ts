@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
@@ -63,8 +66,15 @@ export async function startSubgraphServer<C extends BaseContext>(
     }),
     introspection: options.introspection ?? false,
     csrfPrevention: true,
+    // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    plugins: [metrics.plugin, ApolloServerPluginLandingPageDisabled()],
+    // No Apollo Studio here: no inline (ftv1) traces for the gateway to forward.
+    plugins: [
+      metrics.plugin,
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     formatError: (formatted, original) =>
       maskError(
         formatted,
