@@ -12,6 +12,8 @@ export default defineConfig({
     // field or condition: graphql@16's index.mjs next to Apollo's CommonJS graphql would be two realms, and
     // some "module" builds (OpenTelemetry's) are not loadable by Node at all.
     mainFields: [],
+    // graphql@16 has no "exports"; Vite still picks its index.mjs unless told.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   ssr: { resolve: { conditions, mainFields: [] } },
   test: {

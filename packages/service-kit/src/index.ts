@@ -7,6 +7,7 @@ export {
   listen,
   startSubgraphServer,
   type RunningServer,
+  type RunningService,
   type SubgraphServerOptions,
 } from './subgraph-server.js';
 export {

@@ -50,6 +50,11 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** A started subgraph service: its server plus the event consumers (queue names) it runs. */
+export interface RunningService extends RunningServer {
+  consumers: readonly string[];
+}
+
 export async function startSubgraphServer<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningServer> {

@@ -16,3 +16,4 @@ export {
 export { eventually } from './poll.js';
 export { startTestSupergraph, type SubgraphStarter, type TestSupergraph } from './supergraph.js';
 export { signAccessToken } from './access-tokens.js';
+export { statementCounter, type StatementCounter } from './statements.js';

@@ -1,5 +1,6 @@
 import { parseGatewayConfig, startGateway } from '@jobber/gateway';
-import { createLogger, type RunningServer } from '@jobber/service-kit';
+import { deleteTopology } from '@jobber/events';
+import { createLogger, type RunningServer, type RunningService } from '@jobber/service-kit';
 import type { SubgraphName } from '@jobber/supergraph';
 import { testConfig } from './config.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -8,7 +9,7 @@ import { GraphQLClient } from './graphql-client.js';
 import { generateSupergraphKeys, type SupergraphKeys } from './keys.js';
 
 /** Starts one subgraph from an environment record, as its main.ts would from process.env. */
-export type SubgraphStarter = (env: Record<string, string>) => Promise<RunningServer>;
+export type SubgraphStarter = (env: Record<string, string>) => Promise<RunningService>;
 
 export interface TestSupergraph {
   /** A client for the gateway, anonymous until `.as({ token })`. */
@@ -17,7 +18,9 @@ export interface TestSupergraph {
   keys: SupergraphKeys;
   events: TestEventNames;
   databases: Partial<Record<SubgraphName, TestDatabase>>;
-  subgraphs: Partial<Record<SubgraphName, RunningServer>>;
+  subgraphs: Partial<Record<SubgraphName, RunningService>>;
+  /** Removes this queue (and its retry and dead-letter queues) with the rest at `stop()`. */
+  trackQueue(name: string): void;
   /** The environment each subgraph was started with (to start another instance, or a consumer). */
   envFor(name: SubgraphName): Record<string, string>;
   stop(): Promise<void>;
@@ -37,12 +40,18 @@ export async function startTestSupergraph(
   const databases: TestSupergraph['databases'] = {};
   const subgraphs: TestSupergraph['subgraphs'] = {};
   const envs: Partial<Record<SubgraphName, Record<string, string>>> = {};
+  const extraQueues: string[] = [];
   let gateway: RunningServer | undefined;
 
   const stop = async () => {
     await gateway?.stop(1_000);
     await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop(1_000)));
     await Promise.all(Object.values(databases).map((database) => database.drop()));
+    const consumers = Object.values(subgraphs).flatMap((subgraph) => subgraph.consumers);
+    await deleteTopology(events.amqpUrl, {
+      exchange: events.exchange,
+      queues: [...consumers, ...extraQueues].map((queue) => events.queuePrefix + queue),
+    });
   };
 
   try {
@@ -94,6 +103,9 @@ export async function startTestSupergraph(
     events,
     databases,
     subgraphs,
+    trackQueue(name) {
+      extraQueues.push(name);
+    },
     envFor(name) {
       const env = envs[name];
       if (!env) throw new Error(`${name} is not part of this test supergraph`);

@@ -4,7 +4,7 @@ import {
   loadTypeDefs,
   startSubgraphServer,
   type Logger,
-  type RunningServer,
+  type RunningService,
 } from '@jobber/service-kit';
 import { createAccessTokenIssuer } from './access-tokens.js';
 import { Accounts } from './accounts.js';
@@ -29,7 +29,7 @@ const DAY_MS = 86_400_000;
 export async function startAuthService(
   config: AuthConfig,
   options: AuthServiceOptions = {},
-): Promise<RunningServer> {
+): Promise<RunningService> {
   const logger = options.logger ?? createLogger({ service: 'auth', level: config.logLevel });
   const prisma = createPrisma({
     ...config.database,
@@ -71,6 +71,7 @@ export async function startAuthService(
 
   return {
     ...server,
+    consumers: [],
     async stop(graceMs) {
       clearInterval(pruning);
       await server.stop(graceMs);

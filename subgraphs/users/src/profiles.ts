@@ -1,0 +1,202 @@
+import { errors, type Viewer } from '@jobber/service-kit';
+import type { EventData } from '@jobber/events';
+import type { z } from 'zod';
+import {
+  InputError,
+  parseInput,
+  sellerProfileInputSchema,
+  sellerProfileUpdateSchema,
+  type CertificateEntry,
+  type EducationEntry,
+  type ExperienceEntry,
+  type SellerLanguage,
+} from './profile-input.js';
+import { encodeSellerCursor, sellerPageRequest } from './seller-pages.js';
+import type { UsersStore } from './store.js';
+
+/** A User as this subgraph sees it: only the key; the profile fields resolve through loaders. */
+export interface UserReference {
+  id: string;
+}
+
+/** A buyer profile (every registered account has one). */
+export interface BuyerRecord {
+  userId: string;
+  username: string;
+  country: string;
+  avatarUrl: string | null;
+  purchasedGigsCount: number;
+  createdAt: Date;
+}
+
+/** What events keep up to date on a seller; `ratingSum / ratingsCount` is the average. */
+export interface SellerStatsRecord {
+  ratingsCount: number;
+  ratingSum: number;
+  ratingCounts: { one: number; two: number; three: number; four: number; five: number };
+  ongoingJobs: number;
+  completedJobs: number;
+  cancelledJobs: number;
+  totalEarningsCents: number;
+  gigCount: number;
+}
+
+/** The part of a seller profile its owner writes. */
+export interface SellerProfileFields {
+  fullName: string;
+  oneliner: string;
+  description: string;
+  skills: string[];
+  languages: SellerLanguage[];
+  experience: ExperienceEntry[];
+  education: EducationEntry[];
+  certificates: CertificateEntry[];
+  socialLinks: string[];
+  responseTimeHours: number;
+}
+
+export interface SellerRecord extends SellerProfileFields {
+  userId: string;
+  stats: SellerStatsRecord;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SellerPageEdge {
+  cursor: string;
+  node: SellerRecord;
+}
+
+export interface SellerPage {
+  edges: SellerPageEdge[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export interface Caller {
+  viewer: Viewer | null;
+}
+
+export type Registration = EventData<'auth.user.registered'>;
+
+/** The average rating, or null with no ratings yet. */
+export function averageRating(stats: SellerStatsRecord): number | null {
+  return stats.ratingsCount > 0 ? stats.ratingSum / stats.ratingsCount : null;
+}
+
+function input<T>(schema: z.ZodType<T>, value: unknown): T {
+  try {
+    return parseInput(schema, value);
+  } catch (error) {
+    if (error instanceof InputError) throw errors.badUserInput(error.message, [...error.issues]);
+    throw error;
+  }
+}
+
+function requireViewer(caller: Caller): { id: string } {
+  if (!caller.viewer) throw errors.unauthenticated();
+  return caller.viewer;
+}
+
+function sellerEvent(buyer: BuyerRecord, seller: SellerRecord): EventData<'users.seller.created'> {
+  return {
+    userId: seller.userId,
+    username: buyer.username,
+    fullName: seller.fullName,
+    oneliner: seller.oneliner,
+    skills: seller.skills,
+    languages: seller.languages,
+    country: buyer.country,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
+}
+
+/** `auth.user.registered` → the account's buyer profile (once; a replay changes nothing). */
+export async function registerBuyer(store: UsersStore, registration: Registration): Promise<void> {
+  await store.createBuyer({
+    userId: registration.userId,
+    username: registration.username.toLowerCase(),
+    country: registration.country,
+    avatarUrl: registration.profilePictureUrl,
+    createdAt: new Date(registration.registeredAt),
+  });
+}
+
+/**
+ * The profile rules: buyer profiles from registrations, seller profiles written only by their
+ * owner, and seller lists. A profile change and its event commit in one transaction.
+ */
+export class Profiles {
+  constructor(
+    private readonly store: UsersStore,
+    /** Called after a transaction that enqueued events has committed (wakes the outbox relay). */
+    private readonly eventsCommitted: () => void,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async becomeSeller(raw: unknown, caller: Caller): Promise<SellerRecord> {
+    const viewer = requireViewer(caller);
+    const profile = input(sellerProfileInputSchema(this.clock()), raw);
+    const buyer = await this.requireBuyer(viewer.id);
+    const seller = await this.store
+      .transaction(async (store) => {
+        const created = await store.createSeller(buyer.userId, profile);
+        await store.enqueue('users.seller.created', sellerEvent(buyer, created));
+        return created;
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw errors.conflict('You already have a seller profile.');
+        throw error;
+      });
+    this.eventsCommitted();
+    return seller;
+  }
+
+  async updateSellerProfile(raw: unknown, caller: Caller): Promise<SellerRecord> {
+    const viewer = requireViewer(caller);
+    const changes = input(sellerProfileUpdateSchema(this.clock()), raw);
+    const buyer = await this.requireBuyer(viewer.id);
+    const seller = await this.store.transaction(async (store) => {
+      const updated = await store.updateSeller(buyer.userId, changes);
+      if (!updated) throw errors.notFound('Seller profile');
+      await store.enqueue('users.seller.updated', sellerEvent(buyer, updated));
+      return updated;
+    });
+    this.eventsCommitted();
+    return seller;
+  }
+
+  sellerByUsername(username: string): Promise<SellerRecord | null> {
+    return this.store.sellerByUsername(username.trim().toLowerCase());
+  }
+
+  /** One page of sellers, newest first: one query for `first + 1` rows. */
+  async sellers(args: {
+    first?: number | null;
+    after?: string | null;
+    skill?: string | null;
+  }): Promise<SellerPage> {
+    const request = sellerPageRequest(args);
+    const rows = await this.store.sellersPage({ ...request, take: request.take + 1 });
+    const nodes = rows.slice(0, request.take);
+    const edges = nodes.map((node) => ({
+      cursor: encodeSellerCursor({ createdAt: node.createdAt, userId: node.userId }),
+      node,
+    }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > request.take,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  private async requireBuyer(userId: string): Promise<BuyerRecord> {
+    const [buyer] = await this.store.buyersByIds([userId]);
+    if (!buyer) throw errors.notFound('Account');
+    return buyer;
+  }
+}

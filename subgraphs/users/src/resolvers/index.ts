@@ -1,0 +1,14 @@
+import { DateTimeScalar } from '@jobber/service-kit';
+import type { Resolvers } from '../generated/graphql.js';
+import { Mutation } from './mutation.js';
+import { Query } from './query.js';
+import { SellerProfile } from './seller-profile.js';
+import { User } from './user.js';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  User,
+  SellerProfile,
+};

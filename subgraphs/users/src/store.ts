@@ -1,0 +1,237 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { enqueueEvent, type EventData, type EventType } from '@jobber/events';
+import { Prisma, PrismaClient } from './generated/prisma/client.js';
+import type { BuyerRecord, SellerProfileFields, SellerRecord } from './profiles.js';
+import type { SellerPageRequest } from './seller-pages.js';
+
+/** The only module that talks to Prisma: every query of the users subgraph lives here. */
+
+export type UsersPrisma = PrismaClient;
+export type UsersTransaction = Prisma.TransactionClient;
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export function createPrisma(options: {
+  url: string;
+  poolSize: number;
+  onQuery?: (sql: string) => void;
+}): UsersPrisma {
+  const adapter = new PrismaPg({ connectionString: options.url, max: options.poolSize });
+  if (!options.onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const onQuery = options.onQuery;
+  prisma.$on('query', (event) => onQuery(event.query));
+  return prisma as unknown as PrismaClient;
+}
+
+const buyerFields = {
+  id: true,
+  username: true,
+  country: true,
+  avatarUrl: true,
+  purchasedGigsCount: true,
+  createdAt: true,
+} as const satisfies Prisma.BuyerSelect;
+
+/** Everything but `skillKeys`, which only the skill filter reads. */
+const sellerOmit = { skillKeys: true } as const satisfies Prisma.SellerOmit;
+
+type BuyerRow = Prisma.BuyerGetPayload<{ select: typeof buyerFields }>;
+type SellerRow = Prisma.SellerGetPayload<{ omit: typeof sellerOmit }>;
+
+function toBuyer(row: BuyerRow): BuyerRecord {
+  const { id, ...rest } = row;
+  return { userId: id, ...rest };
+}
+
+/**
+ * The JSON columns hold what this store wrote from validated input (profile-input.ts), so they
+ * are read back as those shapes.
+ */
+function toSeller(row: SellerRow): SellerRecord {
+  return {
+    userId: row.userId,
+    fullName: row.fullName,
+    oneliner: row.oneliner,
+    description: row.description,
+    skills: row.skills,
+    languages: row.languages as unknown as SellerRecord['languages'],
+    experience: row.experience as unknown as SellerRecord['experience'],
+    education: row.education as unknown as SellerRecord['education'],
+    certificates: row.certificates as unknown as SellerRecord['certificates'],
+    socialLinks: row.socialLinks,
+    responseTimeHours: row.responseTimeHours,
+    stats: {
+      ratingsCount: row.ratingsCount,
+      ratingSum: row.ratingSum,
+      ratingCounts: {
+        one: row.oneStarCount,
+        two: row.twoStarCount,
+        three: row.threeStarCount,
+        four: row.fourStarCount,
+        five: row.fiveStarCount,
+      },
+      ongoingJobs: row.ongoingJobs,
+      completedJobs: row.completedJobs,
+      cancelledJobs: row.cancelledJobs,
+      totalEarningsCents: Number(row.totalEarningsCents),
+      gigCount: row.gigCount,
+    },
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** The writable columns for the given profile fields (skills also in lower case, for the filter). */
+function sellerColumns(fields: Partial<SellerProfileFields>) {
+  return {
+    ...(fields.fullName !== undefined ? { fullName: fields.fullName } : {}),
+    ...(fields.oneliner !== undefined ? { oneliner: fields.oneliner } : {}),
+    ...(fields.description !== undefined ? { description: fields.description } : {}),
+    ...(fields.skills !== undefined
+      ? { skills: fields.skills, skillKeys: fields.skills.map((skill) => skill.toLowerCase()) }
+      : {}),
+    ...(fields.languages !== undefined ? { languages: fields.languages } : {}),
+    ...(fields.experience !== undefined ? { experience: fields.experience } : {}),
+    ...(fields.education !== undefined ? { education: fields.education } : {}),
+    ...(fields.certificates !== undefined ? { certificates: fields.certificates } : {}),
+    ...(fields.socialLinks !== undefined ? { socialLinks: fields.socialLinks } : {}),
+    ...(fields.responseTimeHours !== undefined
+      ? { responseTimeHours: fields.responseTimeHours }
+      : {}),
+  } satisfies Prisma.SellerUpdateInput;
+}
+
+function isRecordNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2025';
+}
+
+export class UsersStore {
+  constructor(
+    private readonly db: Db,
+    private readonly root: UsersPrisma,
+  ) {}
+
+  static of(prisma: UsersPrisma): UsersStore {
+    return new UsersStore(prisma, prisma);
+  }
+
+  /** Runs `work` in one transaction; events it enqueues are published only if it commits. */
+  transaction<T>(work: (store: UsersStore) => Promise<T>): Promise<T> {
+    return this.root.$transaction((tx) => work(new UsersStore(tx, this.root)));
+  }
+
+  /** This store on a transaction opened elsewhere (an event consumer's, with its inbox row). */
+  within(tx: UsersTransaction): UsersStore {
+    return new UsersStore(tx, this.root);
+  }
+
+  enqueue<T extends EventType>(type: T, data: EventData<T>) {
+    return enqueueEvent(this.db, 'users', type, data);
+  }
+
+  // Buyers
+
+  /** Creates the buyer profile; false when the account already has one. */
+  async createBuyer(buyer: Omit<BuyerRecord, 'purchasedGigsCount'>): Promise<boolean> {
+    const { count } = await this.db.buyer.createMany({
+      data: [
+        {
+          id: buyer.userId,
+          username: buyer.username,
+          country: buyer.country,
+          avatarUrl: buyer.avatarUrl,
+          createdAt: buyer.createdAt,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return count === 1;
+  }
+
+  async buyersByIds(ids: readonly string[]): Promise<BuyerRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.buyer.findMany({
+      where: { id: { in: [...ids] } },
+      select: buyerFields,
+    });
+    return rows.map(toBuyer);
+  }
+
+  // Sellers
+
+  async sellersByIds(ids: readonly string[]): Promise<SellerRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.seller.findMany({
+      where: { userId: { in: [...ids] } },
+      omit: sellerOmit,
+    });
+    return rows.map(toSeller);
+  }
+
+  async sellerByUsername(username: string): Promise<SellerRecord | null> {
+    const row = await this.db.seller.findFirst({
+      where: { buyer: { username } },
+      omit: sellerOmit,
+    });
+    return row ? toSeller(row) : null;
+  }
+
+  /** Throws Prisma's P2002 when the user already has a seller profile. */
+  async createSeller(userId: string, fields: SellerProfileFields): Promise<SellerRecord> {
+    const row = await this.db.seller.create({
+      data: {
+        userId,
+        ...sellerColumns(fields),
+        fullName: fields.fullName,
+        oneliner: fields.oneliner,
+        description: fields.description,
+        skills: fields.skills,
+        languages: fields.languages,
+        responseTimeHours: fields.responseTimeHours,
+      },
+      omit: sellerOmit,
+    });
+    return toSeller(row);
+  }
+
+  /** Changes the given fields; null when the user has no seller profile. */
+  async updateSeller(
+    userId: string,
+    fields: Partial<SellerProfileFields>,
+  ): Promise<SellerRecord | null> {
+    try {
+      const row = await this.db.seller.update({
+        where: { userId },
+        data: { ...sellerColumns(fields), updatedAt: new Date() },
+        omit: sellerOmit,
+      });
+      return toSeller(row);
+    } catch (error) {
+      if (isRecordNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Sellers newest first (ties by id), after the cursor, optionally with a skill: one statement.
+   * `created_at <= cursor` is implied by the OR but lets the index scan start at the cursor.
+   */
+  async sellersPage(request: SellerPageRequest): Promise<SellerRecord[]> {
+    const where: Prisma.SellerWhereInput[] = [];
+    if (request.skillKey) where.push({ skillKeys: { has: request.skillKey } });
+    if (request.after) {
+      const { createdAt, userId } = request.after;
+      where.push(
+        { createdAt: { lte: createdAt } },
+        { OR: [{ createdAt: { lt: createdAt } }, { createdAt, userId: { lt: userId } }] },
+      );
+    }
+    const rows = await this.db.seller.findMany({
+      where: { AND: where },
+      orderBy: [{ createdAt: 'desc' }, { userId: 'desc' }],
+      take: request.take,
+      omit: sellerOmit,
+    });
+    return rows.map(toSeller);
+  }
+}
