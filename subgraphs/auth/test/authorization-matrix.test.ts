@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { errorCodes, type GraphQLClient, type GraphQLResponse } from '@jobber/test-kit';
+import {
+  SIGN_IN,
+  lastEvent,
+  newAccount,
+  sessionFields,
+  signUp,
+  useAuthSupergraph,
+  type Session,
+} from './harness.js';
+
+/**
+ * Every auth mutation called by three callers against one account A: anonymous, signed in as
+ * another user B, and signed in as A. Where a secret (password, code, token) is the credential,
+ * holding it is what authorises; a signed-in stranger is refused wherever the secret is A's own
+ * link, and acts only on their own account where the mutation names no account.
+ */
+const env = useAuthSupergraph();
+type Caller = 'anonymous' | 'other' | 'owner';
+const callers: Caller[] = ['anonymous', 'other', 'owner'];
+
+async function scene(caller: Caller) {
+  const owner = await signUp(env.client);
+  const other = await signUp(env.client);
+  const client: GraphQLClient =
+    caller === 'anonymous' ? env.client : caller === 'other' ? other.client : owner.client;
+  return { owner, other, client };
+}
+
+const canSignIn = async (emailOrUsername: string, password: string) =>
+  (await env.client.request(SIGN_IN, { input: { emailOrUsername, password } })).errors.length === 0;
+
+const expected = {
+  signUp: { anonymous: 'ok', other: 'ok', owner: 'ok' },
+  signIn: { anonymous: 'ok', other: 'ok', owner: 'ok' },
+  verifySignInCode: { anonymous: 'ok', other: 'ok', owner: 'ok' },
+  refreshSession: { anonymous: 'ok', other: 'ok', owner: 'ok' },
+  signOut: { anonymous: 'UNAUTHENTICATED', other: 'FORBIDDEN', owner: 'ok' },
+  signOutEverywhere: { anonymous: 'UNAUTHENTICATED', other: 'own account only', owner: 'ok' },
+  verifyEmail: { anonymous: 'ok', other: 'FORBIDDEN', owner: 'ok' },
+  resendVerificationEmail: { anonymous: 'UNAUTHENTICATED', other: 'own account only', owner: 'ok' },
+  requestPasswordReset: { anonymous: 'ok', other: 'ok', owner: 'ok' },
+  resetPassword: { anonymous: 'ok', other: 'FORBIDDEN', owner: 'ok' },
+  changePassword: { anonymous: 'UNAUTHENTICATED', other: 'own account only', owner: 'ok' },
+} as const;
+
+const cases = Object.entries(expected).flatMap(([mutation, outcomes]) =>
+  callers.map((caller) => [mutation, caller, outcomes[caller]] as const),
+);
+
+describe('authorization matrix', () => {
+  it.each(cases)('%s as %s: %s', async (mutation, caller, outcome) => {
+    const { owner, other, client } = await scene(caller);
+    const A = owner.session.user.id;
+    const refuse = async (response: Promise<GraphQLResponse<unknown>>) =>
+      expect(errorCodes(await response)).toEqual([outcome]);
+
+    switch (mutation) {
+      case 'signUp': {
+        const input = newAccount();
+        const response = await client.request<{ signUp: Session }>(
+          `mutation($i: SignUpInput!) { signUp(input: $i) { ${sessionFields} } }`,
+          { i: input },
+        );
+        expect(response.data?.signUp.user.username).toBe(input.username);
+        return;
+      }
+      case 'signIn': {
+        const response = await client.request<{ signIn: { user: { id: string } } }>(SIGN_IN, {
+          input: { emailOrUsername: owner.input.email, password: owner.input.password },
+        });
+        expect(response.data?.signIn.user.id).toBe(A);
+        return;
+      }
+      case 'verifySignInCode': {
+        const device = { headers: { 'x-device-id': `matrix-${caller}` } };
+        const started = await client.data<{ signIn: { challengeId: string } }>(
+          SIGN_IN,
+          { input: { emailOrUsername: owner.input.username, password: owner.input.password } },
+          device,
+        );
+        const { code } = await lastEvent<{ code: string }>(
+          env.db,
+          'auth.sign_in.code_requested',
+          A,
+        );
+        const verified = await client.data<{ verifySignInCode: { user: { id: string } } }>(
+          `mutation($i: VerifySignInCodeInput!) { verifySignInCode(input: $i) { user { id } } }`,
+          { i: { challengeId: started.signIn.challengeId, code } },
+          device,
+        );
+        expect(verified.verifySignInCode.user.id).toBe(A);
+        return;
+      }
+      case 'refreshSession': {
+        const refreshed = await client.data<{ refreshSession: { user: { id: string } } }>(
+          `mutation($t: String!) { refreshSession(refreshToken: $t) { user { id } } }`,
+          { t: owner.session.refreshToken },
+        );
+        expect(refreshed.refreshSession.user.id).toBe(A);
+        return;
+      }
+      case 'signOut': {
+        const response = client.request(`mutation($t: String!) { signOut(refreshToken: $t) }`, {
+          t: owner.session.refreshToken,
+        });
+        if (outcome === 'ok') expect((await response).data).toEqual({ signOut: true });
+        else await refuse(response);
+        return;
+      }
+      case 'signOutEverywhere': {
+        const response = client.request(`mutation { signOutEverywhere }`);
+        if (outcome === 'UNAUTHENTICATED') return refuse(response);
+        expect((await response).errors).toEqual([]);
+        const { rows } = await env.db.query('SELECT revoked_at FROM sessions WHERE user_id = $1', [
+          A,
+        ]);
+        expect(rows.every((row) => row.revoked_at !== null)).toBe(outcome === 'ok');
+        return;
+      }
+      case 'verifyEmail': {
+        const { token } = await lastEvent<{ token: string }>(
+          env.db,
+          'auth.email.verification_requested',
+          A,
+        );
+        const response = client.request(
+          `mutation($t: String!) { verifyEmail(token: $t) { id emailVerified } }`,
+          { t: token },
+        );
+        if (outcome === 'ok')
+          expect((await response).data).toEqual({ verifyEmail: { id: A, emailVerified: true } });
+        else await refuse(response);
+        return;
+      }
+      case 'resendVerificationEmail': {
+        await env.db.query(`UPDATE one_time_tokens SET created_at = now() - interval '2 minutes'`);
+        const before = await lastEvent<{ token: string }>(
+          env.db,
+          'auth.email.verification_requested',
+          A,
+        );
+        const response = client.request(`mutation { resendVerificationEmail }`);
+        if (outcome === 'UNAUTHENTICATED') return refuse(response);
+        expect((await response).errors).toEqual([]);
+        const after = await lastEvent<{ token: string }>(
+          env.db,
+          'auth.email.verification_requested',
+          A,
+        );
+        expect(after.token !== before.token).toBe(outcome === 'ok');
+        return;
+      }
+      case 'requestPasswordReset': {
+        const response = await client.request(
+          `mutation($e: String!) { requestPasswordReset(email: $e) }`,
+          { e: owner.input.email },
+        );
+        expect(response.data).toEqual({ requestPasswordReset: true });
+        await lastEvent(env.db, 'auth.password.reset_requested', A);
+        return;
+      }
+      case 'resetPassword': {
+        await env.client.data(`mutation($e: String!) { requestPasswordReset(email: $e) }`, {
+          e: owner.input.email,
+        });
+        const { token } = await lastEvent<{ token: string }>(
+          env.db,
+          'auth.password.reset_requested',
+          A,
+        );
+        const response = client.request(
+          `mutation($i: ResetPasswordInput!) { resetPassword(input: $i) }`,
+          {
+            i: { token, newPassword: 'matrix new passphrase' },
+          },
+        );
+        if (outcome !== 'ok') return refuse(response);
+        expect((await response).data).toEqual({ resetPassword: true });
+        expect(await canSignIn(owner.input.username, 'matrix new passphrase')).toBe(true);
+        return;
+      }
+      case 'changePassword': {
+        const callerPassword = caller === 'other' ? other.input.password : owner.input.password;
+        const response = client.request(
+          `mutation($i: ChangePasswordInput!) { changePassword(input: $i) { user { id } } }`,
+          {
+            i: { currentPassword: callerPassword, newPassword: 'matrix new passphrase' },
+          },
+        );
+        if (outcome === 'UNAUTHENTICATED') return refuse(response);
+        expect((await response).errors).toEqual([]);
+        // A's password changed only when A asked.
+        expect(await canSignIn(owner.input.username, owner.input.password)).toBe(outcome !== 'ok');
+        return;
+      }
+    }
+  });
+});
