@@ -63,6 +63,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await apollo.start();
 
+  // Ready when every subgraph answers its liveness probe.
+  const readiness = Object.entries(config.subgraphUrls).map(([name, url]) => ({
+    name,
+    check: async () => {
+      const response = await fetch(url.replace(/\/graphql$/, '/healthz'), {
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (!response.ok) throw new Error(`healthz answered ${response.status}`);
+    },
+  }));
   let shuttingDown = false;
   const server = createServer((req, res) => {
     void (async () => {
@@ -72,7 +82,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         if (
           await serveOperationalRoutes(req, res, {
             metrics,
-            readiness: [],
+            readiness,
             isShuttingDown: () => shuttingDown,
           })
         )

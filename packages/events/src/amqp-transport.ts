@@ -107,6 +107,11 @@ export class AmqpTransport implements EventTransport {
     await this.ensureConnection();
   }
 
+  /** Connected, or connecting now; rejects while the broker is unreachable. */
+  async ready(): Promise<void> {
+    await this.ensureConnection();
+  }
+
   get connected(): boolean {
     return this.connection !== null;
   }

@@ -90,6 +90,10 @@ export class InProcessTransport implements EventTransport {
     return this.queues.get(queue)?.ready.length ?? 0;
   }
 
+  async ready(): Promise<void> {
+    if (this.closed) throw new Error('in-process transport is closed');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -34,6 +34,8 @@ export interface EventTransport {
   /** Resolves once every envelope is safely with the broker (confirmed); rejects otherwise. */
   publish(envelopes: EventEnvelope[]): Promise<void>;
   consume(spec: ConsumeSpec, onMessage: MessageHandler): Promise<Subscription>;
+  /** Resolves when the transport can move events now (connecting if needed); for /readyz. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -42,6 +42,9 @@ class TimedTransport implements EventTransport {
     this.publishingMs += performance.now() - started;
     this.published += envelopes.length;
   }
+  ready(): Promise<void> {
+    return this.inner.ready();
+  }
   consume(...[spec, onMessage]: Parameters<EventTransport['consume']>): Promise<Subscription> {
     return this.inner.consume(spec, (raw, meta) => {
       this.deliveries += 1;

@@ -24,6 +24,8 @@ export class RecordingTransport implements EventTransport {
     return release;
   }
 
+  async ready(): Promise<void> {}
+
   async publish(envelopes: EventEnvelope[]): Promise<void> {
     this.publishCalls += 1;
     if (this.gate) {

@@ -1,7 +1,7 @@
 import { parseGatewayConfig, startGateway } from '@jobber/gateway';
 import { deleteTopology } from '@jobber/events';
 import { createLogger, type RunningServer, type RunningService } from '@jobber/service-kit';
-import type { SubgraphName } from '@jobber/supergraph';
+import { subgraphs as allSubgraphs, type SubgraphName } from '@jobber/supergraph';
 import { testConfig } from './config.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { testEventNames, type TestEventNames } from './event-bus.js';
@@ -73,10 +73,11 @@ export async function startTestSupergraph(
       envs[name] = env;
       subgraphs[name] = await start(env);
     }
+    // Subgraphs not started point at a closed port, never at a development instance on its default port.
     const urls = Object.fromEntries(
-      Object.entries(subgraphs).map(([name, subgraph]) => [
+      allSubgraphs.map(({ name }) => [
         `${name.toUpperCase()}_URL`,
-        subgraph.url,
+        subgraphs[name]?.url ?? 'http://127.0.0.1:9/graphql',
       ]),
     );
     const gatewayConfig = parseGatewayConfig({

@@ -66,7 +66,10 @@ export async function startAuthService(
     internalPublicKeyPem: config.internalPublicKeyPem,
     logger,
     context: (identity, requestLogger) => createContext(identity, requestLogger, accounts, store),
-    readiness: [{ name: 'database', check: async () => void (await prisma.$queryRaw`SELECT 1`) }],
+    readiness: [
+      { name: 'database', check: async () => void (await prisma.$queryRaw`SELECT 1`) },
+      { name: 'events', check: () => transport.ready() },
+    ],
   });
 
   return {

@@ -24,6 +24,14 @@ describe('who may call what', () => {
     expect((await postToSubgraph({})).status).toBe(401);
   });
 
+  it('serves /readyz (database and event broker) and /healthz without a credential', async () => {
+    const base = env.supergraph.subgraphs.auth?.url.replace(/\/graphql$/, '') ?? '';
+    const readyz = await fetch(`${base}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect(await readyz.json()).toEqual({ status: 'ok', checks: { database: 'ok', events: 'ok' } });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
   it('answers 401 to a credential signed with another key or for another subgraph', async () => {
     const forged = await createInternalCredentialSigner({
       privateKeyPem: generateKeyPair().privateKeyPem,

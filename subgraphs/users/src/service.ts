@@ -51,7 +51,10 @@ export async function startUsersService(
     internalPublicKeyPem: config.internalPublicKeyPem,
     logger,
     context: (identity, requestLogger) => createContext(identity, requestLogger, profiles, store),
-    readiness: [{ name: 'database', check: async () => void (await prisma.$queryRaw`SELECT 1`) }],
+    readiness: [
+      { name: 'database', check: async () => void (await prisma.$queryRaw`SELECT 1`) },
+      { name: 'events', check: () => transport.ready() },
+    ],
   });
 
   let stopping: Promise<void> | undefined;
