@@ -1,4 +1,4 @@
-import { AppError, errors, type ClientInfo, type Viewer } from '@jobber/service-kit';
+import { AppError, errors, type ClientInfo, type Viewer, isUuid } from '@jobber/service-kit';
 import type { z } from 'zod';
 import { deviceFingerprint } from './devices.js';
 import {
@@ -410,10 +410,6 @@ export class Accounts {
 
 function invalidToken(message: string): AppError {
   return errors.badUserInput(message, [{ field: 'token', message }]);
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -4,6 +4,7 @@ import {
   alignToKeys,
   type Logger,
   type RequestIdentity,
+  isUuid,
 } from '@jobber/service-kit';
 import type { Accounts, Caller } from './accounts.js';
 import type { AuthStore } from './store.js';
@@ -31,7 +32,3 @@ export const userById = defineLoader({
   batch: async (ids: readonly string[], store: AuthStore) =>
     alignToKeys(ids, await store.usersByIds(ids.filter(isUuid)), (user) => user.id),
 });
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

@@ -1,10 +1,7 @@
-import { AmqpTransport, OutboxRelay, type EventTransport } from '@jobber/events';
 import {
-  createLogger,
-  loadTypeDefs,
-  startSubgraphServer,
-  type Logger,
+  startSubgraphService,
   type RunningService,
+  type SubgraphServiceOptions,
 } from '@jobber/service-kit';
 import { createAccessTokenIssuer } from './access-tokens.js';
 import { Accounts } from './accounts.js';
@@ -15,72 +12,42 @@ import { resolvers } from './resolvers/index.js';
 import { Sessions } from './sessions.js';
 import { AuthStore, createPrisma } from './store.js';
 
-export interface AuthServiceOptions {
-  logger?: Logger;
-  /** An event transport to share (embedded mode); by default one is opened on AMQP_URL. */
-  transport?: EventTransport;
-  /** Sees every SQL statement (tests count them). */
-  onQuery?: (sql: string) => void;
-}
-
 const DAY_MS = 86_400_000;
 
-/** Wires the auth subgraph: database, outbox relay, account rules and the HTTP server. */
-export async function startAuthService(
+/** Wires the auth subgraph: account rules on its store, behind the service kit's lifecycle. */
+export function startAuthService(
   config: AuthConfig,
-  options: AuthServiceOptions = {},
+  options: SubgraphServiceOptions = {},
 ): Promise<RunningService> {
-  const logger = options.logger ?? createLogger({ service: 'auth', level: config.logLevel });
-  const prisma = createPrisma({
-    ...config.database,
-    ...(options.onQuery ? { onQuery: options.onQuery } : {}),
-  });
-  const transport =
-    options.transport ??
-    new AmqpTransport({ ...config.events, url: config.events.amqpUrl, logger });
-  const relay = new OutboxRelay({ db: prisma, transport, logger });
-  const store = AuthStore.of(prisma);
-  const clock = () => new Date();
-  const accounts = new Accounts(
-    store,
-    new Sessions(createAccessTokenIssuer(config.accessTokens), clock),
-    () => relay.nudge(),
-    clock,
-  );
-
-  await warmUpDummyHash();
-  relay.start();
-  const pruning = setInterval(() => {
-    store
-      .pruneSignInFailures(new Date(Date.now() - DAY_MS))
-      .catch((error: unknown) => logger.warn({ err: error }, 'pruning sign-in failures failed'));
-  }, 3_600_000);
-  pruning.unref();
-
-  const server = await startSubgraphServer({
-    name: 'auth',
-    typeDefs: loadTypeDefs(new URL('./schema.graphql', import.meta.url)),
-    resolvers,
-    host: config.host,
-    port: config.port,
-    internalPublicKeyPem: config.internalPublicKeyPem,
-    logger,
-    context: (identity, requestLogger) => createContext(identity, requestLogger, accounts, store),
-    readiness: [
-      { name: 'database', check: async () => void (await prisma.$queryRaw`SELECT 1`) },
-      { name: 'events', check: () => transport.ready() },
-    ],
-  });
-
-  return {
-    ...server,
-    consumers: [],
-    async stop(graceMs) {
-      clearInterval(pruning);
-      await server.stop(graceMs);
-      await relay.stop();
-      if (!options.transport) await transport.close();
-      await prisma.$disconnect();
+  return startSubgraphService(
+    {
+      name: 'auth',
+      settings: config,
+      schema: new URL('./schema.graphql', import.meta.url),
+      resolvers,
+      createPrisma,
+      async wire({ prisma, relay, logger }) {
+        const store = AuthStore.of(prisma);
+        const clock = () => new Date();
+        const sessions = new Sessions(createAccessTokenIssuer(config.accessTokens), clock);
+        const accounts = new Accounts(store, sessions, () => relay.nudge(), clock);
+        await warmUpDummyHash();
+        // Failed sign-ins older than a day no longer count for anything.
+        const pruning = setInterval(() => {
+          store
+            .pruneSignInFailures(new Date(Date.now() - DAY_MS))
+            .catch((error: unknown) =>
+              logger.warn({ err: error }, 'pruning sign-in failures failed'),
+            );
+        }, 3_600_000);
+        pruning.unref();
+        return {
+          context: (identity, requestLogger) =>
+            createContext(identity, requestLogger, accounts, store),
+          onStop: () => clearInterval(pruning),
+        };
+      },
     },
-  };
+    options,
+  );
 }

@@ -1,5 +1,5 @@
-import { PrismaPg } from '@prisma/adapter-pg';
 import { enqueueEvent, type EventData, type EventType } from '@jobber/events';
+import { createPrismaClient, type DatabaseSettings } from '@jobber/service-kit';
 import { Prisma, PrismaClient } from './generated/prisma/client.js';
 import type { UserRecord } from './accounts.js';
 
@@ -8,17 +8,11 @@ import type { UserRecord } from './accounts.js';
 export type AuthPrisma = PrismaClient;
 type Db = PrismaClient | Prisma.TransactionClient;
 
-export function createPrisma(options: {
-  url: string;
-  poolSize: number;
-  onQuery?: (sql: string) => void;
-}): AuthPrisma {
-  const adapter = new PrismaPg({ connectionString: options.url, max: options.poolSize });
-  if (!options.onQuery) return new PrismaClient({ adapter });
-  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
-  const onQuery = options.onQuery;
-  prisma.$on('query', (event) => onQuery(event.query));
-  return prisma as unknown as PrismaClient;
+export function createPrisma(
+  database: DatabaseSettings,
+  onQuery?: (sql: string) => void,
+): AuthPrisma {
+  return createPrismaClient(PrismaClient, database, onQuery);
 }
 
 const userFields = {

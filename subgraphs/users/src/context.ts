@@ -4,6 +4,7 @@ import {
   alignToKeys,
   type Logger,
   type RequestIdentity,
+  isUuid,
 } from '@jobber/service-kit';
 import type { Caller, Profiles } from './profiles.js';
 import type { UsersStore } from './store.js';
@@ -38,7 +39,3 @@ export const sellerById = defineLoader({
   batch: async (ids: readonly string[], store: UsersStore) =>
     alignToKeys(ids, await store.sellersByIds(ids.filter(isUuid)), (seller) => seller.userId),
 });
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

@@ -1,2 +1,2 @@
 export { loadUsersConfig, parseUsersConfig, type UsersConfig } from './config.js';
-export { startUsersService, type UsersServiceOptions } from './service.js';
+export { startUsersService } from './service.js';

@@ -1,0 +1,111 @@
+import type { BaseContext } from '@apollo/server';
+import {
+  AmqpTransport,
+  OutboxRelay,
+  type EventTransport,
+  type TransactionalSqlClient,
+} from '@jobber/events';
+import { createLogger, type Logger } from './logger.js';
+import type { DatabaseSettings } from './prisma.js';
+import type { RequestIdentity } from './identity.js';
+import { loadTypeDefs } from './schema-file.js';
+import type { SubgraphSettings } from './subgraph-env.js';
+import { startSubgraphServer, type RunningService } from './subgraph-server.js';
+
+/** What `start<Name>Service` accepts besides its configuration (tests and embedded mode use it). */
+export interface SubgraphServiceOptions {
+  logger?: Logger;
+  /** An event transport to share (embedded mode); by default one is opened on AMQP_URL. */
+  transport?: EventTransport;
+  /** Sees every SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+interface PrismaLike extends TransactionalSqlClient {
+  $disconnect(): Promise<void>;
+}
+
+interface Startable {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The subgraph's own part, built once the database, relay and transport exist. */
+export interface SubgraphWiring<C extends BaseContext> {
+  /** The per-request context (fresh DataLoaders live here). */
+  context: (identity: RequestIdentity, logger: Logger) => C;
+  /** Event consumers to run (started before the server listens, stopped after it closes). */
+  consumers?: Startable[];
+  /** Background work to end on stop (timers). */
+  onStop?: () => void;
+}
+
+export interface SubgraphServiceDefinition<P extends PrismaLike, C extends BaseContext> {
+  name: string;
+  settings: SubgraphSettings;
+  /** The subgraph's SDL file: `new URL('./schema.graphql', import.meta.url)`. */
+  schema: URL;
+  resolvers: object;
+  createPrisma: (database: DatabaseSettings, onQuery?: (sql: string) => void) => P;
+  wire: (deps: {
+    prisma: P;
+    relay: OutboxRelay;
+    transport: EventTransport;
+    logger: Logger;
+  }) => SubgraphWiring<C> | Promise<SubgraphWiring<C>>;
+}
+
+/**
+ * The life of every subgraph process, in one place: database, outbox relay, consumers and the
+ * HTTP server start in that order; `stop()` drains HTTP, stops consumers and the relay, then
+ * closes the broker connection and the pool.
+ */
+export async function startSubgraphService<P extends PrismaLike, C extends BaseContext>(
+  definition: SubgraphServiceDefinition<P, C>,
+  options: SubgraphServiceOptions = {},
+): Promise<RunningService> {
+  const { settings, name } = definition;
+  const logger = options.logger ?? createLogger({ service: name, level: settings.logLevel });
+  const prisma = definition.createPrisma(settings.database, options.onQuery);
+  const transport =
+    options.transport ??
+    new AmqpTransport({ ...settings.events, url: settings.events.amqpUrl, logger });
+  const relay = new OutboxRelay({ db: prisma, transport, logger });
+  const wiring = await definition.wire({ prisma, relay, transport, logger });
+  const consumers = wiring.consumers ?? [];
+
+  relay.start();
+  for (const consumer of consumers) await consumer.start();
+  const server = await startSubgraphServer({
+    name,
+    typeDefs: loadTypeDefs(definition.schema),
+    resolvers: definition.resolvers,
+    host: settings.host,
+    port: settings.port,
+    internalPublicKeyPem: settings.internalPublicKeyPem,
+    logger,
+    context: wiring.context,
+    readiness: [
+      { name: 'database', check: async () => void (await prisma.$queryRawUnsafe('SELECT 1')) },
+      { name: 'events', check: () => transport.ready() },
+    ],
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ...server,
+    consumers: consumers.map((consumer) => consumer.name),
+    stop(graceMs) {
+      stopping ??= (async () => {
+        await server.stop(graceMs);
+        for (const consumer of consumers) await consumer.stop();
+        await relay.stop();
+        wiring.onStop?.();
+        if (!options.transport) await transport.close();
+        await prisma.$disconnect();
+      })();
+      return stopping;
+    },
+  };
+}
