@@ -43,3 +43,4 @@ export {
   type SubgraphServiceOptions,
   type SubgraphWiring,
 } from './subgraph-service.js';
+export { InputError, parseInput } from './input.js';

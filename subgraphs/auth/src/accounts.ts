@@ -1,11 +1,15 @@
-import { AppError, errors, type ClientInfo, type Viewer, isUuid } from '@jobber/service-kit';
-import type { z } from 'zod';
+import {
+  AppError,
+  errors,
+  type ClientInfo,
+  type Viewer,
+  isUuid,
+  parseInput,
+} from '@jobber/service-kit';
 import { deviceFingerprint } from './devices.js';
 import {
-  InputError,
   changePasswordInputSchema,
   loginIdentifier,
-  parseInput,
   passwordForAccountSchema,
   requestPasswordResetInputSchema,
   resetPasswordInputSchema,
@@ -54,15 +58,6 @@ const badCredentials = () => errors.unauthenticated('The email/username or passw
 /** Emails may be re-sent at most this often per account. */
 const RESEND_INTERVAL_MS = 60_000;
 
-function input<T>(schema: z.ZodType<T>, value: unknown, field?: string): T {
-  try {
-    return parseInput(schema, value, field);
-  } catch (error) {
-    if (error instanceof InputError) throw errors.badUserInput(error.message, [...error.issues]);
-    throw error;
-  }
-}
-
 function requireViewer(caller: Caller): Viewer {
   if (!caller.viewer) throw errors.unauthenticated();
   return caller.viewer;
@@ -87,7 +82,7 @@ export class Accounts {
   ) {}
 
   async signUp(raw: unknown, caller: Caller): Promise<IssuedSession> {
-    const data = input(signUpInputSchema, raw);
+    const data = parseInput(signUpInputSchema, raw);
     await this.assertAvailable(data.email, data.username);
     const passwordHash = await hashPassword(data.password);
     const now = this.clock();
@@ -120,7 +115,7 @@ export class Accounts {
   }
 
   async signIn(raw: unknown, caller: Caller): Promise<IssuedSession | SignInChallenge> {
-    const { emailOrUsername, password } = input(signInInputSchema, raw);
+    const { emailOrUsername, password } = parseInput(signInInputSchema, raw);
     const now = this.clock();
     const failures = await this.store.signInFailuresSince(
       emailOrUsername,
@@ -182,7 +177,7 @@ export class Accounts {
     rawCode: unknown,
     caller: Caller,
   ): Promise<IssuedSession> {
-    const code = input(signInCodeSchema, rawCode, 'code');
+    const code = parseInput(signInCodeSchema, rawCode, 'code');
     const now = this.clock();
     const challenge = isUuid(challengeId) ? await this.store.findChallenge(challengeId) : null;
     // A code is bound to the device that asked for it.
@@ -253,7 +248,7 @@ export class Accounts {
   }
 
   async verifyEmail(rawToken: unknown, caller: Caller): Promise<UserRecord> {
-    const { token } = input(verifyEmailInputSchema, { token: rawToken });
+    const { token } = parseInput(verifyEmailInputSchema, { token: rawToken });
     const tokenHash = hashSecret(token);
     const now = this.clock();
     return this.store.transaction(async (store) => {
@@ -279,7 +274,7 @@ export class Accounts {
   }
 
   async requestPasswordReset(rawEmail: unknown): Promise<boolean> {
-    const { email } = input(requestPasswordResetInputSchema, { email: rawEmail });
+    const { email } = parseInput(requestPasswordResetInputSchema, { email: rawEmail });
     const account = await this.store.findUserWithPassword({ email });
     const now = this.clock();
     // The answer is the same whether or not the address has an account.
@@ -295,12 +290,12 @@ export class Accounts {
   }
 
   async resetPassword(raw: unknown, caller: Caller): Promise<boolean> {
-    const { token, newPassword } = input(resetPasswordInputSchema, raw);
+    const { token, newPassword } = parseInput(resetPasswordInputSchema, raw);
     const tokenHash = hashSecret(token);
     const now = this.clock();
     const owner = await this.store.findOneTimeToken(tokenHash, 'RESET_PASSWORD');
     const [user] = owner ? await this.store.usersByIds([owner.userId]) : [];
-    if (user) input(passwordForAccountSchema(user), newPassword, 'newPassword');
+    if (user) parseInput(passwordForAccountSchema(user), newPassword, 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     await this.store.transaction(async (store) => {
       await this.assertTokenOwner(store, tokenHash, 'RESET_PASSWORD', caller);
@@ -317,7 +312,7 @@ export class Accounts {
 
   async changePassword(raw: unknown, caller: Caller): Promise<IssuedSession> {
     const viewer = requireViewer(caller);
-    const { currentPassword, newPassword } = input(changePasswordInputSchema, raw);
+    const { currentPassword, newPassword } = parseInput(changePasswordInputSchema, raw);
     const account = await this.store.findUserWithPassword({ id: viewer.id });
     if (!account) throw errors.notFound('Account');
     if (!(await verifyPassword(account.passwordHash, currentPassword))) {
@@ -326,7 +321,7 @@ export class Accounts {
       ]);
     }
     const { passwordHash: _hash, ...user } = account;
-    input(passwordForAccountSchema(user), newPassword, 'newPassword');
+    parseInput(passwordForAccountSchema(user), newPassword, 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     const now = this.clock();
     const session = await this.store.transaction(async (store) => {

@@ -9,44 +9,6 @@ export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
 export const PICTURE_URL_MAX_LENGTH = 2048;
 
-/** One field that failed, e.g. `{ field: 'password', message: 'This password is too common.' }`. */
-export interface InputIssue {
-  field: string;
-  message: string;
-}
-
-/** Bad user input; the resolvers map it to a GraphQL `BAD_USER_INPUT` naming `issues[].field`. */
-export class InputError extends Error {
-  readonly issues: readonly InputIssue[];
-
-  constructor(issues: readonly InputIssue[]) {
-    super(issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '));
-    this.name = 'InputError';
-    this.issues = issues;
-  }
-
-  /** The distinct field names, in the order they failed. */
-  get fields(): string[] {
-    return [...new Set(this.issues.map((issue) => issue.field))];
-  }
-}
-
-/**
- * Parses `input` with `schema` and returns the normalised value, or throws `InputError`.
- * Issues are named by their path in `input` ("email", "password"); `field` names the value
- * itself when a bare field schema is used (`parseInput(passwordSchema, raw, 'newPassword')`).
- */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown, field = 'input'): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new InputError(
-    result.error.issues.map((issue) => ({
-      field: issue.path.length > 0 ? issue.path.map(String).join('.') : field,
-      message: issue.message,
-    })),
-  );
-}
-
 const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? `${what} is required.` : undefined) });
 

@@ -1,13 +1,12 @@
+import { InputError, parseInput } from '@jobber/service-kit';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { describe, expect, it } from 'vitest';
 import {
   changePasswordInputSchema,
   countrySchema,
   emailSchema,
-  InputError,
   isCommonPassword,
   loginIdentifier,
-  parseInput,
   passwordForAccountSchema,
   passwordSchema,
   pictureUrlSchema,

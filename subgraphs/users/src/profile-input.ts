@@ -19,35 +19,6 @@ export const LIMITS = {
 export const LANGUAGE_LEVELS = ['BASIC', 'CONVERSATIONAL', 'FLUENT', 'NATIVE'] as const;
 export type LanguageLevel = (typeof LANGUAGE_LEVELS)[number];
 
-/** One field that failed, named by its path in the input: `skills.2`, `languages.0.language`. */
-export interface InputIssue {
-  field: string;
-  message: string;
-}
-
-/** Bad user input; the domain maps it to a `BAD_USER_INPUT` error naming the first field. */
-export class InputError extends Error {
-  readonly issues: readonly InputIssue[];
-
-  constructor(issues: readonly InputIssue[]) {
-    super(issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '));
-    this.name = 'InputError';
-    this.issues = issues;
-  }
-}
-
-/** Parses `input` with `schema`, or throws `InputError` with one issue per failed path. */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown, field = 'input'): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new InputError(
-    result.error.issues.map((issue) => ({
-      field: issue.path.length > 0 ? issue.path.map(String).join('.') : field,
-      message: issue.message,
-    })),
-  );
-}
-
 const text = (what: string, min: number, max: number) =>
   z
     .string({ error: `${what} must be text.` })

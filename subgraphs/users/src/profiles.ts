@@ -1,9 +1,6 @@
-import { errors, type Viewer } from '@jobber/service-kit';
+import { errors, type Viewer, parseInput } from '@jobber/service-kit';
 import type { EventData } from '@jobber/events';
-import type { z } from 'zod';
 import {
-  InputError,
-  parseInput,
   sellerProfileInputSchema,
   sellerProfileUpdateSchema,
   type CertificateEntry,
@@ -83,15 +80,6 @@ export function averageRating(stats: SellerStatsRecord): number | null {
   return stats.ratingsCount > 0 ? stats.ratingSum / stats.ratingsCount : null;
 }
 
-function input<T>(schema: z.ZodType<T>, value: unknown): T {
-  try {
-    return parseInput(schema, value);
-  } catch (error) {
-    if (error instanceof InputError) throw errors.badUserInput(error.message, [...error.issues]);
-    throw error;
-  }
-}
-
 function requireViewer(caller: Caller): { id: string } {
   if (!caller.viewer) throw errors.unauthenticated();
   return caller.viewer;
@@ -138,7 +126,7 @@ export class Profiles {
 
   async becomeSeller(raw: unknown, caller: Caller): Promise<SellerRecord> {
     const viewer = requireViewer(caller);
-    const profile = input(sellerProfileInputSchema(this.clock()), raw);
+    const profile = parseInput(sellerProfileInputSchema(this.clock()), raw);
     const buyer = await this.requireBuyer(viewer.id);
     const seller = await this.store
       .transaction(async (store) => {
@@ -156,7 +144,7 @@ export class Profiles {
 
   async updateSellerProfile(raw: unknown, caller: Caller): Promise<SellerRecord> {
     const viewer = requireViewer(caller);
-    const changes = input(sellerProfileUpdateSchema(this.clock()), raw);
+    const changes = parseInput(sellerProfileUpdateSchema(this.clock()), raw);
     const buyer = await this.requireBuyer(viewer.id);
     const seller = await this.store.transaction(async (store) => {
       const updated = await store.updateSeller(buyer.userId, changes);

@@ -1,11 +1,7 @@
+import { InputError, parseInput } from '@jobber/service-kit';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import {
-  InputError,
-  parseInput,
-  sellerProfileInputSchema,
-  sellerProfileUpdateSchema,
-} from '../src/profile-input.js';
+import { sellerProfileInputSchema, sellerProfileUpdateSchema } from '../src/profile-input.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
