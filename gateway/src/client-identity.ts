@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { ClientInfo, RequestIdentity, Viewer } from '@jobber/service-kit';
+import { HttpError, type ClientInfo, type RequestIdentity, type Viewer } from '@jobber/service-kit';
 import type { AccessTokenVerifier } from './access-tokens.js';
-
-export class InvalidAccessTokenError extends Error {}
 
 function header(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
@@ -34,7 +32,11 @@ export async function identifyCaller(
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     viewer = match?.[1] ? await verifier.verify(match[1]) : null;
-    if (!viewer) throw new InvalidAccessTokenError('The access token is invalid or expired.');
+    if (!viewer) {
+      throw new HttpError(401, 'The access token is invalid or expired.', 'UNAUTHENTICATED', {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
+    }
   }
   const requestId = header(req, 'x-request-id') ?? randomUUID();
   return { viewer, client: clientInfo(req, trustProxy), requestId };

@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
-  ErrorCode,
-  HttpError,
-  closeServer,
   createInternalCredentialSigner,
   createMetrics,
   executeGraphQLOverHttp,
-  listen,
   maskError,
-  sendJson,
-  serveOperationalRoutes,
+  startHttpService,
   type Logger,
   type RunningServer,
 } from '@jobber/service-kit';
@@ -23,7 +16,7 @@ import type { SubgraphName } from '@jobber/supergraph';
 import { createAccessTokenVerifier } from './access-tokens.js';
 import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './config.js';
 import { handleCors } from './cors.js';
-import { InvalidAccessTokenError, identifyCaller } from './client-identity.js';
+import { identifyCaller } from './client-identity.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 
 export function createGateway(config: GatewayConfig, logger: Logger): ApolloGateway {
@@ -73,69 +66,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       if (!response.ok) throw new Error(`healthz answered ${response.status}`);
     },
   }));
-  let shuttingDown = false;
-  const server = createServer((req, res) => {
-    void (async () => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      try {
-        if (handleCors(req, res, config.corsOrigins)) return;
-        if (
-          await serveOperationalRoutes(req, res, {
-            metrics,
-            readiness,
-            isShuttingDown: () => shuttingDown,
-          })
-        )
-          return;
-        if (path !== '/graphql') {
-          sendJson(res, 404, { error: 'not found' });
-          return;
-        }
-        const identity = await identifyCaller(req, accessTokens, config.trustProxy);
-        await executeGraphQLOverHttp(apollo, req, res, async () => ({ identity }));
-      } catch (error) {
-        if (error instanceof InvalidAccessTokenError) {
-          res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
-          sendJson(res, 401, {
-            errors: [{ message: error.message, extensions: { code: ErrorCode.Unauthenticated } }],
-          });
-        } else if (error instanceof HttpError) {
-          sendJson(res, error.status, {
-            errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }],
-          });
-        } else {
-          logger.error({ err: error }, 'request failed');
-          if (!res.headersSent)
-            sendJson(res, 500, {
-              errors: [
-                {
-                  message: 'Internal server error',
-                  extensions: { code: ErrorCode.InternalServerError },
-                },
-              ],
-            });
-          else res.end();
-        }
-      } finally {
-        metrics.httpRequests.inc({
-          route: path === '/graphql' ? path : 'other',
-          status: String(res.statusCode),
-        });
-      }
-    })();
-  });
-
-  await listen(server, config.port, config.host);
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host}:${port}/graphql`;
-  logger.info({ url }, 'gateway listening');
-  return {
-    url,
-    port,
-    async stop(graceMs = 10_000) {
-      shuttingDown = true;
-      await closeServer(server, graceMs);
-      await apollo.stop();
+  return startHttpService({
+    name: 'gateway',
+    host: config.host,
+    port: config.port,
+    logger,
+    metrics,
+    readiness,
+    intercept: (req, res) => handleCors(req, res, config.corsOrigins),
+    async graphql(req, res) {
+      const identity = await identifyCaller(req, accessTokens, config.trustProxy);
+      await executeGraphQLOverHttp(apollo, req, res, async () => ({ identity }));
     },
-  };
+    onStop: () => apollo.stop(),
+  });
 }

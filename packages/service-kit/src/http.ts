@@ -4,10 +4,17 @@ import type { Metrics } from './metrics.js';
 
 export const MAX_BODY_BYTES = 1_000_000;
 
+/** An HTTP-level refusal (before GraphQL runs): answered with this status and a GraphQL-shaped body. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code: string = status === 401
+      ? 'UNAUTHENTICATED'
+      : status === 404
+        ? 'NOT_FOUND'
+        : 'BAD_REQUEST',
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

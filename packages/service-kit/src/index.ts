@@ -3,10 +3,7 @@ export { AppError, ErrorCode, errors, maskError, type FieldProblem } from './err
 export { DateTimeScalar } from './scalars.js';
 export { subgraphEnvShape, subgraphSettings, type SubgraphSettings } from './subgraph-env.js';
 export {
-  closeServer,
-  listen,
   startSubgraphServer,
-  type RunningServer,
   type RunningService,
   type SubgraphServerOptions,
 } from './subgraph-server.js';
@@ -44,3 +41,10 @@ export {
   type SubgraphWiring,
 } from './subgraph-service.js';
 export { InputError, parseInput } from './input.js';
+export {
+  closeServer,
+  listen,
+  startHttpService,
+  type HttpServiceOptions,
+  type RunningServer,
+} from './http-service.js';
