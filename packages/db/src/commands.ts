@@ -97,12 +97,7 @@ export async function createCommand(
   if (!existsSync(lockFile)) await writeFile(lockFile, MIGRATION_LOCK_CONTENT);
 
   const started = performance.now();
-  const diff = await diffMigrationsToSchema({
-    migrationsDir,
-    schemaPath: join(ctx.prismaRoot, subgraph, 'schema.prisma'),
-    shadowAdminUrl: ctx.config.shadowAdminUrl(subgraph),
-    env: ctx.config.childEnv,
-  });
+  const diff = await diffSubgraph(ctx, subgraph, migrationsDir);
   if (diff.inSync) {
     ctx.out(`${subgraph}: no changes (${elapsed(started)})`);
     return OK;
@@ -132,12 +127,7 @@ export async function checkCommand(ctx: CommandContext, names: string[]): Promis
       return DRIFT;
     }
     try {
-      const diff = await diffMigrationsToSchema({
-        migrationsDir,
-        schemaPath: join(ctx.prismaRoot, subgraph, 'schema.prisma'),
-        shadowAdminUrl: ctx.config.shadowAdminUrl(subgraph),
-        env: ctx.config.childEnv,
-      });
+      const diff = await diffSubgraph(ctx, subgraph, migrationsDir);
       if (diff.inSync) {
         ctx.out(`${subgraph}: schema.prisma and migrations are in sync (${elapsed(started)})`);
         return OK;
@@ -188,6 +178,16 @@ export async function statusCommand(ctx: CommandContext, names: string[]): Promi
 }
 
 /** The named subgraphs (each must be a folder), or every folder holding `marker`. */
+/** What the migrations lack to reach the subgraph's schema.prisma. */
+function diffSubgraph(ctx: CommandContext, subgraph: string, migrationsDir: string) {
+  return diffMigrationsToSchema({
+    migrationsDir,
+    schemaPath: join(ctx.prismaRoot, subgraph, 'schema.prisma'),
+    shadowAdminUrl: ctx.config.shadowAdminUrl(subgraph),
+    env: ctx.config.childEnv,
+  });
+}
+
 async function selectSubgraphs(
   ctx: CommandContext,
   names: string[],
