@@ -16,6 +16,7 @@ import type { SubgraphName } from '@jobber/supergraph';
 import { createAccessTokenVerifier } from './access-tokens.js';
 import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './config.js';
 import { handleCors } from './cors.js';
+import { MAX_QUERY_DEPTH, depthLimit } from './limits.js';
 import { identifyCaller } from './client-identity.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 
@@ -40,6 +41,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
     introspection: config.development,
+    validationRules: [depthLimit(MAX_QUERY_DEPTH)],
     includeStacktraceInErrorResponses: false,
     plugins: [
       metrics.plugin,

@@ -76,6 +76,20 @@ describe('gateway', () => {
     expect(metrics).toContain('process_resident_memory_bytes');
   });
 
+  it('refuses operations nested deeper than the limit before planning them', async () => {
+    const nest = (levels: number): string =>
+      levels === 0 ? 'id' : `sellerProfile { user { ${nest(levels - 1)} } }`;
+    const deep = await supergraph.client.request(`{ viewer { ${nest(6)} } }`);
+    expect(deep.errors[0]).toMatchObject({
+      message: expect.stringContaining('at most 12'),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    const shallow = await supergraph.client.request(`{ viewer { ${nest(1)} } }`);
+    expect(shallow.errors.map((error) => error.extensions?.['code'])).not.toContain(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
+  });
+
   it('turns malformed bodies into 400s, not crashes', async () => {
     const response = await fetch(supergraph.gatewayUrl, {
       method: 'POST',
