@@ -17,7 +17,7 @@ const base = () => supergraph.gatewayUrl.replace(/\/graphql$/, '');
 
 describe('gateway', () => {
   it('keeps Apollo telemetry off unless a user opts in', () => {
-    // eslint-disable-next-line no-restricted-properties -- the variable config.ts must set
+    // eslint-disable-next-line no-restricted-properties -- the variable the gateway's config.ts sets
     expect(process.env['APOLLO_TELEMETRY_DISABLED']).toBe('true');
   });
 

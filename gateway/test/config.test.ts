@@ -1,0 +1,45 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@jobber/service-kit';
+import { parseGatewayConfig } from '../src/config.js';
+
+const pem = (type: 'pkcs8' | 'spki') => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return (type === 'pkcs8' ? privateKey : publicKey).export({ type, format: 'pem' }).toString();
+};
+
+describe('gateway configuration', () => {
+  it('turns Apollo telemetry off as soon as the configuration is loaded', () => {
+    // eslint-disable-next-line no-restricted-properties -- the variable config.ts must set
+    expect(process.env['APOLLO_TELEMETRY_DISABLED']).toBe('true');
+  });
+
+  it('defaults every subgraph URL from the one subgraph list', () => {
+    const config = parseGatewayConfig({
+      AUTH_JWT_PUBLIC_KEY: pem('spki'),
+      GATEWAY_INTERNAL_PRIVATE_KEY: pem('pkcs8'),
+      USERS_URL: 'http://users.internal:8080/graphql',
+      CORS_ORIGINS: 'https://app.example, https://admin.example',
+    });
+    expect(config.subgraphUrls).toEqual({
+      auth: 'http://127.0.0.1:4001/graphql',
+      users: 'http://users.internal:8080/graphql',
+    });
+    expect(config.corsOrigins).toEqual(['https://app.example', 'https://admin.example']);
+    expect(config.development).toBe(true);
+  });
+
+  it('names each missing or malformed variable', () => {
+    let problems: string[] = [];
+    try {
+      parseGatewayConfig({ AUTH_URL: 'ftp://nope', GATEWAY_INTERNAL_PRIVATE_KEY: pem('spki') });
+    } catch (error) {
+      if (error instanceof ConfigError) problems = error.problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/^AUTH_URL: must be a http or https URL/),
+      'AUTH_JWT_PUBLIC_KEY: is required but not set',
+      expect.stringMatching(/^GATEWAY_INTERNAL_PRIVATE_KEY: must be a PEM-encoded private key/),
+    ]);
+  });
+});
