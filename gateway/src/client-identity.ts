@@ -38,6 +38,8 @@ export async function identifyCaller(
       });
     }
   }
-  const requestId = header(req, 'x-request-id') ?? randomUUID();
+  // A client's own id is kept when it is a plain token, so its logs and ours line up.
+  const offered = header(req, 'x-request-id');
+  const requestId = offered && /^[\w.-]{1,128}$/.test(offered) ? offered : randomUUID();
   return { viewer, client: clientInfo(req, trustProxy), requestId };
 }

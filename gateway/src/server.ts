@@ -78,6 +78,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     intercept: (req, res) => handleCors(req, res, config.corsOrigins),
     async graphql(req, res) {
       const identity = await identifyCaller(req, accessTokens, config.trustProxy);
+      // Quoted in a support request, it finds the request in every service's logs.
+      res.setHeader('x-request-id', identity.requestId);
       await executeGraphQLOverHttp(apollo, req, res, async () => ({ identity }));
     },
     onStop: () => apollo.stop(),

@@ -55,6 +55,19 @@ describe('gateway', () => {
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers with a request id, generated or the one the client sent', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(supergraph.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ viewer { id } }' }),
+      });
+    expect((await post({})).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await post({ 'x-request-id': 'support-ticket-42' })).headers.get('x-request-id')).toBe(
+      'support-ticket-42',
+    );
+  });
+
   it('has introspection off outside development', async () => {
     const response = await supergraph.client.request('{ __schema { queryType { name } } }');
     expect(response.errors[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
