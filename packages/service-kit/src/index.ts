@@ -33,7 +33,7 @@ export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { loadTypeDefs } from './schema-file.js';
 export { stopOnSignals } from './shutdown.js';
-export { createPrismaClient, isUuid, type DatabaseSettings } from './prisma.js';
+export { createPrismaClient, isUniqueViolation, isUuid, type DatabaseSettings } from './prisma.js';
 export {
   startSubgraphService,
   type SubgraphServiceDefinition,

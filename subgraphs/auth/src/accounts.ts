@@ -5,6 +5,7 @@ import {
   type Viewer,
   isUuid,
   parseInput,
+  isUniqueViolation,
 } from '@jobber/service-kit';
 import { deviceFingerprint } from './devices.js';
 import {
@@ -405,8 +406,4 @@ export class Accounts {
 
 function invalidToken(message: string): AppError {
   return errors.badUserInput(message, [{ field: 'token', message }]);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
 }

@@ -1,4 +1,4 @@
-import { errors, type Viewer, parseInput } from '@jobber/service-kit';
+import { errors, type Viewer, parseInput, isUniqueViolation } from '@jobber/service-kit';
 import type { EventData } from '@jobber/events';
 import {
   sellerProfileInputSchema,
@@ -95,10 +95,6 @@ function sellerEvent(buyer: BuyerRecord, seller: SellerRecord): EventData<'users
     languages: seller.languages,
     country: buyer.country,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
 }
 
 /** `auth.user.registered` → the account's buyer profile (once; a replay changes nothing). */
