@@ -21,6 +21,7 @@ import {
 } from './input-rules.js';
 import { hashPassword, verifyPassword, verifyPasswordOrDummy } from './password-hashing.js';
 import {
+  MAX_SIGN_IN_CODE_ATTEMPTS,
   PASSWORD_RESET_TOKEN_TTL_MS,
   SIGN_IN_CODE_TTL_MS,
   VERIFICATION_TOKEN_TTL_MS,
@@ -118,13 +119,22 @@ export class Accounts {
   async signIn(raw: unknown, caller: Caller): Promise<IssuedSession | SignInChallenge> {
     const { emailOrUsername, password } = parseInput(signInInputSchema, raw);
     const now = this.clock();
-    const failures = await this.store.signInFailuresSince(
+    // The attempt is recorded before the password is checked, so parallel guesses count
+    // against the limit too; a right password removes the account's records again.
+    const attempt = await this.store.recordSignInAttempt(emailOrUsername, caller.client.ip, now);
+    const counted = await this.store.signInFailuresSince(
       emailOrUsername,
       caller.client.ip,
       new Date(now.getTime() - THROTTLE.windowMs),
     );
-    const throttle = checkThrottle({ ...failures, now });
+    const throttle = checkThrottle({
+      ...counted,
+      accountFailures: counted.accountFailures - 1,
+      ipFailures: caller.client.ip ? counted.ipFailures - 1 : 0,
+      now,
+    });
     if (!throttle.allowed) {
+      await this.store.forgetSignInAttempt(attempt);
       throw errors.tooManyRequests(
         'Too many failed sign-ins. Try again later.',
         throttle.retryAfterSeconds,
@@ -136,7 +146,6 @@ export class Accounts {
     );
     // An unknown account still pays for one hash verification, so timing reveals nothing.
     if (!(await verifyPasswordOrDummy(account?.passwordHash ?? null, password)) || !account) {
-      await this.store.recordSignInFailure(emailOrUsername, caller.client.ip, now);
       throw badCredentials();
     }
     const { passwordHash: _hash, ...user } = account;
@@ -183,8 +192,18 @@ export class Accounts {
     const challenge = isUuid(challengeId) ? await this.store.findChallenge(challengeId) : null;
     // A code is bound to the device that asked for it.
     const sameDevice = challenge?.deviceFingerprint === deviceFingerprint(caller.client);
+    // Each try spends an attempt atomically before the code is compared, so parallel guesses
+    // cannot outrun the limit; null when none is left (or the challenge is done or expired).
+    const spent =
+      challenge && sameDevice ? await this.store.spendCodeAttempt(challengeId, now) : null;
     const decision = decideSignInCode(
-      challenge && sameDevice ? { ...challenge, consumedAt: challenge.completedAt } : null,
+      challenge && sameDevice
+        ? {
+            ...challenge,
+            attempts: spent ?? MAX_SIGN_IN_CODE_ATTEMPTS,
+            consumedAt: challenge.completedAt,
+          }
+        : null,
       code,
       now,
     );
@@ -197,7 +216,6 @@ export class Accounts {
       case 'too-many-attempts':
         throw errors.tooManyRequests('Too many wrong codes. Sign in again to get a new code.', 0);
       case 'wrong-code':
-        await this.store.countWrongCode(challengeId);
         throw errors.badUserInput('The code is incorrect.', [
           {
             field: 'code',

@@ -2,6 +2,7 @@ import { enqueueEvent, type EventData, type EventType } from '@jobber/events';
 import { createPrismaClient, type DatabaseSettings } from '@jobber/service-kit';
 import { Prisma, PrismaClient } from './generated/prisma/client.js';
 import type { UserRecord } from './accounts.js';
+import { MAX_SIGN_IN_CODE_ATTEMPTS } from './refresh-rotation.js';
 
 /** The only module that talks to Prisma: every query of the auth subgraph lives here. */
 
@@ -185,11 +186,17 @@ export class AuthStore {
     return this.db.signInChallenge.findUnique({ where: { id } });
   }
 
-  async countWrongCode(challengeId: string): Promise<void> {
-    await this.db.signInChallenge.update({
-      where: { id: challengeId },
-      data: { attempts: { increment: 1 } },
-    });
+  /**
+   * Spends one code attempt in a single statement; returns how many had been spent before it,
+   * or null when none is left, or the challenge is completed or expired.
+   */
+  async spendCodeAttempt(challengeId: string, at: Date): Promise<number | null> {
+    const rows = await this.db.$queryRaw<{ spent: number }[]>`
+      UPDATE sign_in_challenges SET attempts = attempts + 1
+      WHERE id = ${challengeId}::uuid AND attempts < ${MAX_SIGN_IN_CODE_ATTEMPTS}
+        AND completed_at IS NULL AND expires_at > ${at}
+      RETURNING attempts - 1 AS spent`;
+    return rows[0]?.spent ?? null;
   }
 
   /** Completes the challenge; false when it was already completed (two requests with the code). */
@@ -248,8 +255,17 @@ export class AuthStore {
 
   // Sign-in throttling
 
-  async recordSignInFailure(identifier: string, ip: string | null, at: Date): Promise<void> {
-    await this.db.signInFailure.create({ data: { identifier, ip, occurredAt: at } });
+  /** A sign-in attempt, counted as a failure unless a right password removes it. */
+  async recordSignInAttempt(identifier: string, ip: string | null, at: Date): Promise<bigint> {
+    const row = await this.db.signInFailure.create({
+      data: { identifier, ip, occurredAt: at },
+      select: { id: true },
+    });
+    return row.id;
+  }
+
+  async forgetSignInAttempt(id: bigint): Promise<void> {
+    await this.db.signInFailure.deleteMany({ where: { id } });
   }
 
   async signInFailuresSince(identifier: string, ip: string | null, since: Date) {

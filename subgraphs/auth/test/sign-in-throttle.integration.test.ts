@@ -27,6 +27,20 @@ describe('failed sign-in throttling', () => {
     expect(errorCodes(await attempt(victim.input.username, victim.input.password))).toEqual([]);
   });
 
+  it('counts parallel guesses too: 30 at once get at most 5 password checks', async () => {
+    await env.db.query('DELETE FROM sign_in_failures');
+    const target = await signUp(env.client);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => attempt(target.input.username, 'a parallel guess!!')),
+    );
+    const checked = results.filter((r) => errorCodes(r)[0] === 'UNAUTHENTICATED').length;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(results.filter((r) => errorCodes(r)[0] === 'TOO_MANY_REQUESTS').length).toBe(
+      30 - checked,
+    );
+  });
+
   it('treats unknown accounts the same way', async () => {
     for (let i = 0; i < 5; i++)
       expect(errorCodes(await attempt('ghost_account', 'wrong password!!'))).toEqual([

@@ -140,6 +140,41 @@ describe('signIn', () => {
     expect(errorCodes(right)).toEqual(['TOO_MANY_REQUESTS']);
   });
 
+  it('spends an attempt per guess before comparing, so 20 parallel guesses get at most 5', async () => {
+    const { input, session } = await signUp(env.client);
+    const started = await env.client.data<{ signIn: { challengeId: string } }>(
+      SIGN_IN,
+      { input: { emailOrUsername: input.username, password: input.password } },
+      newDevice('burst-device'),
+    );
+    const { code } = await lastEvent<{ code: string }>(
+      env.db,
+      'auth.sign_in.code_requested',
+      session.user.id,
+    );
+    const guesses = Array.from({ length: 20 }, (_, i) =>
+      String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'),
+    );
+    const results = await Promise.all(
+      guesses.map((guess) =>
+        env.client.request(
+          VERIFY_CODE,
+          { input: { challengeId: started.signIn.challengeId, code: guess } },
+          newDevice('burst-device'),
+        ),
+      ),
+    );
+    const compared = results.filter((r) => errorCodes(r)[0] === 'BAD_USER_INPUT').length;
+    expect(compared).toBe(5);
+    expect(results.filter((r) => errorCodes(r)[0] === 'TOO_MANY_REQUESTS')).toHaveLength(15);
+    const right = await env.client.request(
+      VERIFY_CODE,
+      { input: { challengeId: started.signIn.challengeId, code } },
+      newDevice('burst-device'),
+    );
+    expect(errorCodes(right)).toEqual(['TOO_MANY_REQUESTS']);
+  });
+
   it('refuses an expired code', async () => {
     const { input, session } = await signUp(env.client);
     const started = await env.client.data<{ signIn: { challengeId: string } }>(
