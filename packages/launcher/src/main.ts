@@ -17,7 +17,10 @@ let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  await stopAll(children);
+  // The gateway first (no new requests reach the subgraphs), then the subgraphs.
+  const [gateway, ...subgraphProcesses] = [...children].reverse();
+  if (gateway) await stopAll([gateway]);
+  await stopAll(subgraphProcesses);
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
