@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { enqueueEvent } from '@jobber/events';
 import { eventually } from '@jobber/test-kit';
-import { runTag } from './lib/accounts.js';
+import { uniqueTag } from '@jobber/test-kit';
 import { withBenchSupergraph } from './lib/bench-supergraph.js';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
@@ -29,7 +29,7 @@ await withBenchSupergraph(async ({ supergraph, statements }) => {
   const authDb = new pg.Pool({ connectionString: auth.url, max: 2 });
   const usersDb = new pg.Pool({ connectionString: users.url, max: 2 });
   try {
-    const tag = runTag();
+    const tag = uniqueTag();
     const occurredAt = new Map<string, number>();
     statements.users.reset();
     const cpuBefore = process.cpuUsage();

@@ -1,6 +1,12 @@
 // The busiest public list: a page of 50 sellers with their accounts and buyer profiles, joined by
 // the gateway across users → auth → users. Prints throughput, latency and SQL statements per request.
-import { becomeSeller, runTag, signUp, waitForBuyerProfile, type Member } from './lib/accounts.js';
+import {
+  becomeSeller,
+  signUpMember,
+  uniqueTag,
+  waitForBuyerProfile,
+  type Member,
+} from '@jobber/test-kit';
 import { withBenchSupergraph, type BenchSupergraph } from './lib/bench-supergraph.js';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
@@ -30,13 +36,15 @@ interface SellersPage {
 }
 
 async function seedSellers({ supergraph }: BenchSupergraph): Promise<number> {
-  const tag = runTag();
+  const tag = uniqueTag();
   const seeding = await runAll(
     { count: SELLERS, concurrency: SEED_CONCURRENCY, timeLimitMs: 300_000 },
     async (i) => {
-      const member: Member = await signUp(supergraph.client, `seller_${tag}_${i}`);
+      const member: Member = await signUpMember(supergraph.client, {
+        username: `seller_${tag}_${i}`,
+      });
       await waitForBuyerProfile(member);
-      await becomeSeller(member);
+      await becomeSeller(member, { skills: ['design', 'typescript', 'graphql'] });
     },
   );
   return seeding.elapsedMs;

@@ -1,6 +1,6 @@
 // Password sign-in through the gateway from a known device (the sign-up's), so every request
 // returns a session: one argon2id verification, a session row and a signed access token each.
-import { BENCH_PASSWORD, runTag, signUp, type Member } from './lib/accounts.js';
+import { MEMBER_PASSWORD, signUpMember, uniqueTag, type Member } from '@jobber/test-kit';
 import { withBenchSupergraph, type BenchSupergraph } from './lib/bench-supergraph.js';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
@@ -27,7 +27,7 @@ async function signIn(
   const member = members[i % members.length];
   if (!member) throw new Error('no accounts');
   const data = await supergraph.client.data<{ signIn: { __typename: string } }>(SIGN_IN, {
-    input: { emailOrUsername: member.username, password: BENCH_PASSWORD },
+    input: { emailOrUsername: member.username, password: MEMBER_PASSWORD },
   });
   if (data.signIn.__typename !== 'AuthSession') {
     throw new Error(`expected a session, got ${data.signIn.__typename}`);
@@ -58,10 +58,10 @@ async function measure(
 
 console.log(`sign-in — ${machineSummary()}`);
 await withBenchSupergraph(async (bench) => {
-  const tag = runTag();
+  const tag = uniqueTag();
   const members: Member[] = [];
   await runAll({ count: ACCOUNTS, concurrency: 4, timeLimitMs: 60_000 }, async (i) => {
-    members.push(await signUp(bench.supergraph.client, `signin_${tag}_${i}`));
+    members.push(await signUpMember(bench.supergraph.client, { username: `signin_${tag}_${i}` }));
   });
   await runAll(WARM_UP, (i) => signIn(bench, members, i));
   const rows: Record<string, Cell>[] = [];

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import {
+  becomeSeller,
   eventually,
+  signUpMember,
   startTestSupergraph,
   statementCounter,
-  type GraphQLClient,
   type TestSupergraph,
 } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
@@ -21,45 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => supergraph?.stop());
 
-let counter = 0;
-async function signUp(
-  country = 'NG',
-): Promise<{ id: string; username: string; client: GraphQLClient }> {
-  counter += 1;
-  const username = `member_${Date.now().toString(36)}_${counter}`;
-  const data = await supergraph.client.data<{
-    signUp: { user: { id: string }; accessToken: string };
-  }>(`mutation($input: SignUpInput!) { signUp(input: $input) { user { id } accessToken } }`, {
-    input: {
-      email: `${username}@example.com`,
-      username,
-      password: 'a sufficiently long passphrase',
-      country,
-      profilePictureUrl: `https://cdn.example.com/${username}.png`,
-    },
-  });
-  return {
-    id: data.signUp.user.id,
-    username,
-    client: supergraph.client.as({ token: data.signUp.accessToken }),
-  };
-}
-
-async function becomeSeller(member: { client: GraphQLClient; username: string }) {
-  await member.client.data(
-    `mutation($input: SellerProfileInput!) { becomeSeller(input: $input) { fullName } }`,
-    {
-      input: {
-        fullName: `Seller ${member.username}`,
-        oneliner: 'Logos, websites and apps',
-        description: 'I design and build things people like to use, quickly and carefully.',
-        skills: ['design', 'typescript'],
-        languages: [{ language: 'English', level: 'FLUENT' }],
-        responseTimeHours: 12,
-      },
-    },
-  );
-}
+const signUp = (country = 'NG') =>
+  signUpMember(supergraph.client, { country, profilePictureUrl: 'https://cdn.example.com/me.png' });
 
 const VIEWER = `{
   viewer {
@@ -86,7 +50,7 @@ describe('accounts and profiles through the gateway', () => {
       emailVerified: false,
       buyerProfile: {
         country: 'KE',
-        avatarUrl: `https://cdn.example.com/${member.username}.png`,
+        avatarUrl: 'https://cdn.example.com/me.png',
         purchasedGigsCount: 0,
       },
       sellerProfile: null,

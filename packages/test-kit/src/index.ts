@@ -17,3 +17,11 @@ export { eventually } from './poll.js';
 export { startTestSupergraph, type SubgraphStarter, type TestSupergraph } from './supergraph.js';
 export { signAccessToken } from './access-tokens.js';
 export { statementCounter, type StatementCounter } from './statements.js';
+export {
+  MEMBER_PASSWORD,
+  becomeSeller,
+  signUpMember,
+  uniqueTag,
+  waitForBuyerProfile,
+  type Member,
+} from './members.js';

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { eventually, type GraphQLClient } from '@jobber/test-kit';
+import type { GraphQLClient } from './graphql-client.js';
+import { eventually } from './poll.js';
 
-export const BENCH_PASSWORD = 'a sufficiently long passphrase';
+/**
+ * Marketplace members made through the public API, as an app would: a seed kit that reads like
+ * the product (`const ada = await signUpMember(gateway); await becomeSeller(ada)`).
+ */
+export const MEMBER_PASSWORD = 'a sufficiently long passphrase';
 
 export interface Member {
   id: string;
@@ -12,16 +17,27 @@ export interface Member {
 }
 
 /** A short random tag, so names of one run never clash with another's. */
-export function runTag(): string {
-  return randomBytes(3).toString('hex');
+export function uniqueTag(): string {
+  return randomBytes(4).toString('hex');
 }
 
-/** Signs up through the gateway, as an app would. */
-export async function signUp(gateway: GraphQLClient, username: string): Promise<Member> {
+export async function signUpMember(
+  gateway: GraphQLClient,
+  options: { username?: string; country?: string; profilePictureUrl?: string } = {},
+): Promise<Member> {
+  const username = options.username ?? `member_${uniqueTag()}`;
   const email = `${username}@example.com`;
   const data = await gateway.data<{ signUp: { user: { id: string }; accessToken: string } }>(
     `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } accessToken } }`,
-    { input: { email, username, password: BENCH_PASSWORD, country: 'NG' } },
+    {
+      input: {
+        email,
+        username,
+        password: MEMBER_PASSWORD,
+        country: options.country ?? 'NG',
+        ...(options.profilePictureUrl ? { profilePictureUrl: options.profilePictureUrl } : {}),
+      },
+    },
   );
   return {
     id: data.signUp.user.id,
@@ -44,7 +60,11 @@ export async function waitForBuyerProfile(member: Member): Promise<void> {
   );
 }
 
-export async function becomeSeller(member: Member): Promise<void> {
+/** Makes the member a seller with a complete profile; `overrides` replaces any input field. */
+export async function becomeSeller(
+  member: Member,
+  overrides: Record<string, unknown> = {},
+): Promise<void> {
   await member.client.data(
     `mutation($input: SellerProfileInput!) { becomeSeller(input: $input) { fullName } }`,
     {
@@ -52,9 +72,10 @@ export async function becomeSeller(member: Member): Promise<void> {
         fullName: `Seller ${member.username}`,
         oneliner: 'Logos, websites and apps',
         description: 'I design and build things people like to use, quickly and carefully.',
-        skills: ['design', 'typescript', 'graphql'],
+        skills: ['design', 'typescript'],
         languages: [{ language: 'English', level: 'FLUENT' }],
         responseTimeHours: 12,
+        ...overrides,
       },
     },
   );
