@@ -12,3 +12,8 @@ export const testConfig = parseEnv(
   }),
   process.env,
 );
+
+/** The environment to hand to a child process a test starts (PATH and the like, plus its own). */
+export function childProcessEnv(own: Record<string, string>): Record<string, string | undefined> {
+  return { ...process.env, ...own };
+}

@@ -1,4 +1,4 @@
-export { testConfig } from './config.js';
+export { childProcessEnv, testConfig } from './config.js';
 export { createTestDatabase, type TestDatabase } from './databases.js';
 export { testEventNames, type TestEventNames } from './event-bus.js';
 export {
