@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import {
   createInternalCredentialSigner,
   createMetrics,
+  errorLogging,
   executeGraphQLOverHttp,
   maskError,
   startHttpService,
@@ -45,16 +46,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     includeStacktraceInErrorResponses: false,
     plugins: [
       metrics.plugin,
+      errorLogging<GatewayContext>(({ identity }) =>
+        logger.child({ requestId: identity.requestId }),
+      ),
       config.development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
     ],
-    formatError: (formatted, original) =>
-      maskError(
-        formatted,
-        (masked, error) => logger.error({ err: error, path: masked.path }, 'operation failed'),
-        original,
-      ),
+    formatError: maskError,
   });
   await apollo.start();
 

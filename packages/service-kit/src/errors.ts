@@ -72,14 +72,19 @@ const apolloRequestCodes = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** True for what a client may see as it is: an AppError, or an error with a known public code. */
+export function isPublicError(code: unknown, original: unknown): boolean {
+  if (unwrapResolverError(original) instanceof AppError) return true;
+  return typeof code === 'string' && (publicCodes.has(code) || apolloRequestCodes.has(code));
+}
+
 /**
  * Apollo `formatError`: AppErrors become their code and message; GraphQL errors with a known
- * code pass through (without stack traces); anything else is an internal error whose details
- * stay in the logs.
+ * code pass through (without stack traces); anything else becomes an internal error whose
+ * details stay in the logs (see `errorLogging`).
  */
 export function maskError(
   formatted: GraphQLFormattedError,
-  onInternal: (formatted: GraphQLFormattedError, original: unknown) => void,
   original: unknown,
 ): GraphQLFormattedError {
   const cause = unwrapResolverError(original);
@@ -91,12 +96,10 @@ export function maskError(
       extensions: { ...cause.extensions, code: cause.code },
     };
   }
-  const code = formatted.extensions?.['code'];
-  if (typeof code === 'string' && (publicCodes.has(code) || apolloRequestCodes.has(code))) {
+  if (isPublicError(formatted.extensions?.['code'], original)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  onInternal(formatted, original);
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),

@@ -1,3 +1,5 @@
+import type { Logger } from './logger.js';
+
 /** Who is calling, as the gateway vouches for it in the internal credential. */
 export interface Viewer {
   id: string;
@@ -15,6 +17,11 @@ export interface RequestIdentity {
   viewer: Viewer | null;
   client: ClientInfo;
   requestId: string;
+}
+
+/** What every subgraph's per-request context holds at least: the request's own logger. */
+export interface RequestContext {
+  logger: Logger;
 }
 
 export const anonymousClient: ClientInfo = { ip: null, userAgent: null, deviceId: null };

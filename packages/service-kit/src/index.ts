@@ -1,5 +1,12 @@
 export { ConfigError, envVar, loadConfigOrExit, parseEnv } from './env.js';
-export { AppError, ErrorCode, errors, maskError, type FieldProblem } from './errors.js';
+export {
+  AppError,
+  ErrorCode,
+  errors,
+  isPublicError,
+  maskError,
+  type FieldProblem,
+} from './errors.js';
 export { DateTimeScalar } from './scalars.js';
 export { subgraphEnvShape, subgraphSettings, type SubgraphSettings } from './subgraph-env.js';
 export {
@@ -14,7 +21,13 @@ export {
   serveOperationalRoutes,
   type ReadinessCheck,
 } from './http.js';
-export { anonymousClient, type ClientInfo, type RequestIdentity, type Viewer } from './identity.js';
+export {
+  anonymousClient,
+  type ClientInfo,
+  type RequestContext,
+  type RequestIdentity,
+  type Viewer,
+} from './identity.js';
 export {
   INTERNAL_CREDENTIAL_HEADER,
   createInternalCredentialSigner,
@@ -48,3 +61,4 @@ export {
   type HttpServiceOptions,
   type RunningServer,
 } from './http-service.js';
+export { errorLogging } from './error-logging.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -9,16 +9,17 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { DocumentNode } from 'graphql';
 import type { Logger } from './logger.js';
 import { maskError } from './errors.js';
+import { errorLogging } from './error-logging.js';
 import { executeGraphQLOverHttp, HttpError, type ReadinessCheck } from './http.js';
 import { startHttpService, type RunningServer } from './http-service.js';
-import type { RequestIdentity } from './identity.js';
+import type { RequestContext, RequestIdentity } from './identity.js';
 import {
   INTERNAL_CREDENTIAL_HEADER,
   createInternalCredentialVerifier,
 } from './internal-credential.js';
 import { createMetrics } from './metrics.js';
 
-export interface SubgraphServerOptions<C extends BaseContext> {
+export interface SubgraphServerOptions<C extends RequestContext> {
   /** The subgraph's name: the audience its internal credentials must carry. */
   name: string;
   typeDefs: DocumentNode;
@@ -41,7 +42,7 @@ export interface RunningService extends RunningServer {
   consumers: readonly string[];
 }
 
-export async function startSubgraphServer<C extends BaseContext>(
+export async function startSubgraphServer<C extends RequestContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningServer> {
   const { logger } = options;
@@ -65,13 +66,9 @@ export async function startSubgraphServer<C extends BaseContext>(
       metrics.plugin,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      errorLogging<C>((context) => context.logger),
     ],
-    formatError: (formatted, original) =>
-      maskError(
-        formatted,
-        (masked, error) => logger.error({ err: error, path: masked.path }, 'resolver failed'),
-        original,
-      ),
+    formatError: maskError,
   });
   await apollo.start();
 

@@ -1,4 +1,3 @@
-import type { BaseContext } from '@apollo/server';
 import {
   AmqpTransport,
   OutboxRelay,
@@ -7,7 +6,7 @@ import {
 } from '@jobber/events';
 import { createLogger, type Logger } from './logger.js';
 import type { DatabaseSettings } from './prisma.js';
-import type { RequestIdentity } from './identity.js';
+import type { RequestContext, RequestIdentity } from './identity.js';
 import { loadTypeDefs } from './schema-file.js';
 import type { SubgraphSettings } from './subgraph-env.js';
 import { startSubgraphServer, type RunningService } from './subgraph-server.js';
@@ -32,7 +31,7 @@ interface Startable {
 }
 
 /** The subgraph's own part, built once the database, relay and transport exist. */
-export interface SubgraphWiring<C extends BaseContext> {
+export interface SubgraphWiring<C extends RequestContext> {
   /** The per-request context (fresh DataLoaders live here). */
   context: (identity: RequestIdentity, logger: Logger) => C;
   /** Event consumers to run (started before the server listens, stopped after it closes). */
@@ -41,7 +40,7 @@ export interface SubgraphWiring<C extends BaseContext> {
   onStop?: () => void;
 }
 
-export interface SubgraphServiceDefinition<P extends PrismaLike, C extends BaseContext> {
+export interface SubgraphServiceDefinition<P extends PrismaLike, C extends RequestContext> {
   name: string;
   settings: SubgraphSettings;
   /** The subgraph's SDL file: `new URL('./schema.graphql', import.meta.url)`. */
@@ -61,7 +60,7 @@ export interface SubgraphServiceDefinition<P extends PrismaLike, C extends BaseC
  * HTTP server start in that order; `stop()` drains HTTP, stops consumers and the relay, then
  * closes the broker connection and the pool.
  */
-export async function startSubgraphService<P extends PrismaLike, C extends BaseContext>(
+export async function startSubgraphService<P extends PrismaLike, C extends RequestContext>(
   definition: SubgraphServiceDefinition<P, C>,
   options: SubgraphServiceOptions = {},
 ): Promise<RunningService> {

@@ -1,13 +1,14 @@
+import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { describe, expect, it, vi } from 'vitest';
-import { errors, maskError } from '../src/index.js';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { errorLogging, errors, maskError, type Logger } from '../src/index.js';
 
 describe('maskError', () => {
   it('turns an AppError into its code, message and fields', () => {
     const original = errors.badUserInput('Bad email', [{ field: 'email', message: 'Bad email' }]);
     const formatted = maskError(
       { message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-      vi.fn(),
       original,
     );
     expect(formatted).toEqual({
@@ -20,12 +21,10 @@ describe('maskError', () => {
     });
   });
 
-  it('hides unexpected errors (and internal-error messages) and reports them', () => {
-    const onInternal = vi.fn();
+  it('hides unexpected errors and internal-error messages', () => {
     const boom = new Error('connect ECONNREFUSED 10.0.0.5:5432');
     const formatted = maskError(
       { message: boom.message, path: ['viewer'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-      onInternal,
       boom,
     );
     expect(formatted).toEqual({
@@ -33,15 +32,50 @@ describe('maskError', () => {
       path: ['viewer'],
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
-    expect(onInternal).toHaveBeenCalledOnce();
   });
 
   it('passes known codes through without stack traces', () => {
     const formatted = maskError(
       { message: 'Not allowed', extensions: { code: 'FORBIDDEN', stacktrace: ['at x'] } },
-      vi.fn(),
       new GraphQLError('Not allowed'),
     );
     expect(formatted).toEqual({ message: 'Not allowed', extensions: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('errorLogging', () => {
+  it("logs internal errors with the request's logger, and not the ones clients may see", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const base = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const server = new ApolloServer<{ logger: Logger }>({
+      typeDefs: 'type Query { broken: Int, refused: Int }',
+      resolvers: {
+        Query: {
+          broken: () => {
+            throw new Error('db password is hunter2');
+          },
+          refused: () => {
+            throw errors.forbidden();
+          },
+        },
+      },
+      formatError: maskError,
+      plugins: [errorLogging<{ logger: Logger }>((context) => context.logger)],
+    });
+    const response = await server.executeOperation(
+      { query: '{ broken refused }' },
+      { contextValue: { logger: base.child({ requestId: 'req-7' }) } },
+    );
+    expect(response.body.kind === 'single' && response.body.singleResult.errors).toEqual([
+      expect.objectContaining({ message: 'Internal server error', path: ['broken'] }),
+      expect.objectContaining({ message: 'You are not allowed to do this.', path: ['refused'] }),
+    ]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      requestId: 'req-7',
+      path: ['broken'],
+      err: { message: 'db password is hunter2' },
+    });
+    await server.stop();
   });
 });
