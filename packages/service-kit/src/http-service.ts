@@ -48,7 +48,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
           readiness: options.readiness,
           isShuttingDown: () => shuttingDown,
         };
-        if (await serveOperationalRoutes(req, res, operational)) return;
+        if (await serveOperationalRoutes(path, res, operational)) return;
         if (path !== '/graphql') throw new HttpError(404, 'Not found');
         await options.graphql(req, res);
       } catch (error) {

@@ -87,11 +87,10 @@ export interface ReadinessCheck {
 
 /** Answers /healthz, /readyz and /metrics; returns false for any other path. */
 export async function serveOperationalRoutes(
-  req: IncomingMessage,
+  path: string,
   res: ServerResponse,
   options: { metrics: Metrics; readiness: ReadinessCheck[]; isShuttingDown: () => boolean },
 ): Promise<boolean> {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/healthz') {
     sendJson(res, 200, { status: 'ok' });
     return true;

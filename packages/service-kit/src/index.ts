@@ -1,26 +1,8 @@
 export { ConfigError, envVar, loadConfigOrExit, parseEnv } from './env.js';
-export {
-  AppError,
-  ErrorCode,
-  errors,
-  isPublicError,
-  maskError,
-  type FieldProblem,
-} from './errors.js';
+export { AppError, ErrorCode, errors, maskError, type FieldProblem } from './errors.js';
 export { DateTimeScalar } from './scalars.js';
 export { subgraphEnvShape, subgraphSettings, type SubgraphSettings } from './subgraph-env.js';
-export {
-  startSubgraphServer,
-  type RunningService,
-  type SubgraphServerOptions,
-} from './subgraph-server.js';
-export {
-  executeGraphQLOverHttp,
-  HttpError,
-  sendJson,
-  serveOperationalRoutes,
-  type ReadinessCheck,
-} from './http.js';
+export { executeGraphQLOverHttp, HttpError, type ReadinessCheck } from './http.js';
 export {
   anonymousClient,
   type ClientInfo,
@@ -44,21 +26,15 @@ export {
 } from './loaders.js';
 export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';
-export { loadTypeDefs } from './schema-file.js';
 export { stopOnSignals } from './shutdown.js';
 export { createPrismaClient, isUniqueViolation, isUuid, type DatabaseSettings } from './prisma.js';
 export {
   startSubgraphService,
+  type RunningService,
   type SubgraphServiceDefinition,
   type SubgraphServiceOptions,
   type SubgraphWiring,
 } from './subgraph-service.js';
 export { InputError, parseInput } from './input.js';
-export {
-  closeServer,
-  listen,
-  startHttpService,
-  type HttpServiceOptions,
-  type RunningServer,
-} from './http-service.js';
+export { startHttpService, type HttpServiceOptions, type RunningServer } from './http-service.js';
 export { errorLogging } from './error-logging.js';

@@ -37,11 +37,6 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   introspection?: boolean;
 }
 
-/** A started subgraph service: its server plus the event consumers (queue names) it runs. */
-export interface RunningService extends RunningServer {
-  consumers: readonly string[];
-}
-
 export async function startSubgraphServer<C extends RequestContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningServer> {

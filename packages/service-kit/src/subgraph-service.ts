@@ -9,7 +9,13 @@ import type { DatabaseSettings } from './prisma.js';
 import type { RequestContext, RequestIdentity } from './identity.js';
 import { loadTypeDefs } from './schema-file.js';
 import type { SubgraphSettings } from './subgraph-env.js';
-import { startSubgraphServer, type RunningService } from './subgraph-server.js';
+import type { RunningServer } from './http-service.js';
+import { startSubgraphServer } from './subgraph-server.js';
+
+/** A started subgraph service: its server plus the event consumers (queue names) it runs. */
+export interface RunningService extends RunningServer {
+  consumers: readonly string[];
+}
 
 /** What `start<Name>Service` accepts besides its configuration (tests and embedded mode use it). */
 export interface SubgraphServiceOptions {
