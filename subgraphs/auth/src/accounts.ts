@@ -313,11 +313,11 @@ export class Accounts {
     const tokenHash = hashSecret(token);
     const now = this.clock();
     const owner = await this.store.findOneTimeToken(tokenHash, 'RESET_PASSWORD');
+    refuseOtherAccount(caller, owner?.userId);
     const [user] = owner ? await this.store.usersByIds([owner.userId]) : [];
     if (user) parseInput(passwordForAccountSchema(user), newPassword, 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     await this.store.transaction(async (store) => {
-      await this.assertTokenOwner(store, tokenHash, 'RESET_PASSWORD', caller);
       const userId = await store.useOneTimeToken(tokenHash, 'RESET_PASSWORD', now);
       if (!userId || !user)
         throw invalidToken('This password-reset link is invalid or has expired.');
@@ -374,17 +374,15 @@ export class Accounts {
       );
   }
 
-  /** A signed-in caller may only use tokens of their own account (anyone may use a link while signed out). */
+  /** For links whose owner is not yet known: looks it up, then `refuseOtherAccount`. */
   private async assertTokenOwner(
     store: AuthStore,
     tokenHash: string,
     purpose: OneTimePurpose,
     caller: Caller,
   ) {
-    if (!caller.viewer) return;
-    const owner = await store.findOneTimeToken(tokenHash, purpose);
-    if (owner && owner.userId !== caller.viewer.id)
-      throw errors.forbidden('This link belongs to another account.');
+    if (caller.viewer)
+      refuseOtherAccount(caller, (await store.findOneTimeToken(tokenHash, purpose))?.userId);
   }
 
   private async sendOneTimeToken(
@@ -419,6 +417,13 @@ export class Accounts {
       username: user.username,
       changedAt: now.toISOString(),
     });
+  }
+}
+
+/** A signed-in caller may only use links of their own account (anyone may while signed out). */
+function refuseOtherAccount(caller: Caller, ownerId: string | undefined): void {
+  if (caller.viewer && ownerId && ownerId !== caller.viewer.id) {
+    throw errors.forbidden('This link belongs to another account.');
   }
 }
 
