@@ -38,3 +38,32 @@ export {
 export { InputError, parseInput } from './input.js';
 export { startHttpService, type HttpServiceOptions, type RunningServer } from './http-service.js';
 export { errorLogging } from './error-logging.js';
+export { requireViewer, type Caller } from './caller.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  cursorPages,
+  type BackwardPageRequest,
+  type Connection,
+  type CursorFieldKind,
+  type CursorOf,
+  type CursorPages,
+  type CursorShape,
+  type Edge,
+  type ForwardPageArgs,
+  type ForwardPageRequest,
+  type PageArgs,
+  type PageInfo,
+  type PageRequest,
+} from './pagination.js';
+export { SubgraphStore, type StoreDeps } from './subgraph-store.js';
+export {
+  defineSubgraph,
+  runSubgraph,
+  subgraphContext,
+  type Subgraph,
+  type SubgraphContext,
+  type SubgraphDefinition,
+  type WireDeps,
+} from './subgraph.js';
+export { subgraphConfig } from './subgraph-config.js';

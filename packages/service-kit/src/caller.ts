@@ -1,0 +1,11 @@
+import { errors } from './errors.js';
+import type { RequestIdentity, Viewer } from './identity.js';
+
+/** Who is calling and from where: what the domain rules take from a request's context. */
+export type Caller = Pick<RequestIdentity, 'viewer' | 'client'>;
+
+/** The signed-in viewer, or UNAUTHENTICATED. */
+export function requireViewer(caller: Pick<Caller, 'viewer'>): Viewer {
+  if (!caller.viewer) throw errors.unauthenticated();
+  return caller.viewer;
+}
