@@ -1,11 +1,11 @@
 import {
   AppError,
   errors,
-  type ClientInfo,
-  type Viewer,
+  isUniqueViolation,
   isUuid,
   parseInput,
-  isUniqueViolation,
+  requireViewer,
+  type Caller,
 } from '@jobber/service-kit';
 import { deviceFingerprint } from './devices.js';
 import {
@@ -44,11 +44,6 @@ export interface UserRecord {
   ownerView?: boolean;
 }
 
-export interface Caller {
-  viewer: Viewer | null;
-  client: ClientInfo;
-}
-
 export interface SignInChallenge {
   challengeId: string;
   sentTo: string;
@@ -59,11 +54,6 @@ export interface SignInChallenge {
 const badCredentials = () => errors.unauthenticated('The email/username or password is incorrect.');
 /** Emails may be re-sent at most this often per account. */
 const RESEND_INTERVAL_MS = 60_000;
-
-function requireViewer(caller: Caller): Viewer {
-  if (!caller.viewer) throw errors.unauthenticated();
-  return caller.viewer;
-}
 
 function maskEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
@@ -78,8 +68,6 @@ export class Accounts {
   constructor(
     private readonly store: AuthStore,
     private readonly sessions: Sessions,
-    /** Called after a transaction that enqueued events has committed (wakes the outbox relay). */
-    private readonly eventsCommitted: () => void,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -88,7 +76,7 @@ export class Accounts {
     await this.assertAvailable(data.email, data.username);
     const passwordHash = await hashPassword(data.password);
     const now = this.clock();
-    const session = await this.store
+    return this.store
       .transaction(async (store) => {
         const user = await store.createUser({
           email: data.email,
@@ -112,8 +100,6 @@ export class Accounts {
           throw errors.conflict('That email or username is already taken.');
         throw error;
       });
-    this.eventsCommitted();
-    return session;
   }
 
   async signIn(raw: unknown, caller: Caller): Promise<IssuedSession | SignInChallenge> {
@@ -174,7 +160,6 @@ export class Accounts {
       });
       return created;
     });
-    this.eventsCommitted();
     return {
       challengeId: challenge.id,
       sentTo: maskEmail(user.email),
@@ -288,7 +273,6 @@ export class Accounts {
     await this.store.transaction((store) =>
       this.sendOneTimeToken(store, user, 'VERIFY_EMAIL', now),
     );
-    this.eventsCommitted();
     return true;
   }
 
@@ -304,7 +288,6 @@ export class Accounts {
     await this.store.transaction((store) =>
       this.sendOneTimeToken(store, user, 'RESET_PASSWORD', now),
     );
-    this.eventsCommitted();
     return true;
   }
 
@@ -325,7 +308,6 @@ export class Accounts {
       await store.revokeAllSessions(userId, 'PASSWORD_RESET', now);
       await this.passwordChanged(store, user, now);
     });
-    this.eventsCommitted();
     return true;
   }
 
@@ -343,15 +325,13 @@ export class Accounts {
     parseInput(passwordForAccountSchema(user), newPassword, 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     const now = this.clock();
-    const session = await this.store.transaction(async (store) => {
+    return this.store.transaction(async (store) => {
       await store.setPassword(user.id, passwordHash, now);
       // Every other session ends; this device gets a fresh one.
       await store.revokeAllSessions(user.id, 'PASSWORD_CHANGED', now);
       await this.passwordChanged(store, user, now);
       return this.sessions.start(store, user, caller.client, deviceFingerprint(caller.client));
     });
-    this.eventsCommitted();
-    return session;
   }
 
   private async assertAvailable(email: string, username: string): Promise<void> {

@@ -1,30 +1,9 @@
-import {
-  LoaderRegistry,
-  defineLoader,
-  alignToKeys,
-  type Logger,
-  type RequestIdentity,
-  isUuid,
-} from '@jobber/service-kit';
-import type { Accounts, Caller } from './accounts.js';
+import { alignToKeys, defineLoader, isUuid, type SubgraphContext } from '@jobber/service-kit';
+import type { Accounts } from './accounts.js';
 import type { AuthStore } from './store.js';
 
 /** What every auth resolver receives: who is calling, the account rules and this request's loaders. */
-export interface AuthContext extends Caller {
-  requestId: string;
-  logger: Logger;
-  accounts: Accounts;
-  loaders: LoaderRegistry<AuthStore>;
-}
-
-export function createContext(
-  identity: RequestIdentity,
-  logger: Logger,
-  accounts: Accounts,
-  store: AuthStore,
-): AuthContext {
-  return { ...identity, logger, accounts, loaders: new LoaderRegistry(store) };
-}
+export type AuthContext = SubgraphContext<AuthStore, { accounts: Accounts }>;
 
 /** Users by id, one query per request tick however many entities the gateway asks for. */
 export const userById = defineLoader({

@@ -1,8 +1,4 @@
-import { createLogger, loadConfigOrExit, stopOnSignals } from '@jobber/service-kit';
-import { loadAuthConfig } from './config.js';
-import { startAuthService } from './service.js';
+import { runSubgraph } from '@jobber/service-kit';
+import { subgraph } from './service.js';
 
-const config = loadConfigOrExit('auth', loadAuthConfig);
-const logger = createLogger({ service: 'auth', level: config.logLevel });
-const service = await startAuthService(config, { logger });
-stopOnSignals(logger, () => service.stop());
+await runSubgraph(subgraph);

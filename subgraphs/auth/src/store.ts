@@ -1,5 +1,4 @@
-import { enqueueEvent, type EventData, type EventType } from '@jobber/events';
-import { createPrismaClient, type DatabaseSettings } from '@jobber/service-kit';
+import { SubgraphStore, createPrismaClient, type DatabaseSettings } from '@jobber/service-kit';
 import { Prisma, PrismaClient } from './generated/prisma/client.js';
 import type { UserRecord } from './accounts.js';
 import { MAX_SIGN_IN_CODE_ATTEMPTS } from './refresh-rotation.js';
@@ -7,7 +6,7 @@ import { MAX_SIGN_IN_CODE_ATTEMPTS } from './refresh-rotation.js';
 /** The only module that talks to Prisma: every query of the auth subgraph lives here. */
 
 export type AuthPrisma = PrismaClient;
-type Db = PrismaClient | Prisma.TransactionClient;
+export type AuthTransaction = Prisma.TransactionClient;
 
 export function createPrisma(
   database: DatabaseSettings,
@@ -29,25 +28,8 @@ export type OneTimePurpose = 'VERIFY_EMAIL' | 'RESET_PASSWORD';
 export type RevokeReason =
   'SIGN_OUT' | 'SIGN_OUT_EVERYWHERE' | 'REUSE_DETECTED' | 'PASSWORD_CHANGED' | 'PASSWORD_RESET';
 
-export class AuthStore {
-  constructor(
-    private readonly db: Db,
-    private readonly root: AuthPrisma,
-  ) {}
-
-  static of(prisma: AuthPrisma): AuthStore {
-    return new AuthStore(prisma, prisma);
-  }
-
-  /** Runs `work` in one transaction; events it enqueues are published only if it commits. */
-  transaction<T>(work: (store: AuthStore) => Promise<T>): Promise<T> {
-    return this.root.$transaction((tx) => work(new AuthStore(tx, this.root)));
-  }
-
-  enqueue<T extends EventType>(type: T, data: EventData<T>) {
-    return enqueueEvent(this.db, 'auth', type, data);
-  }
-
+/** `transaction()`, `within(tx)` and `enqueue()` come from the kit's SubgraphStore. */
+export class AuthStore extends SubgraphStore<AuthTransaction> {
   // Users
 
   usersByIds(ids: readonly string[]): Promise<UserRecord[]> {

@@ -1,16 +1,6 @@
-import { z } from 'zod';
-import { parseEnv, subgraphEnvShape, subgraphSettings } from '@jobber/service-kit';
+import { subgraphConfig } from '@jobber/service-kit';
 
-const schema = z.object({
-  ...subgraphEnvShape(4002),
-});
-
-export function parseUsersConfig(source: Readonly<Record<string, string | undefined>>) {
-  const env = parseEnv(schema, source);
-  return { ...subgraphSettings(env) };
-}
+export const parseUsersConfig = subgraphConfig({ port: 4002 });
 export type UsersConfig = ReturnType<typeof parseUsersConfig>;
 
-export function loadUsersConfig(): UsersConfig {
-  return parseUsersConfig(process.env);
-}
+export const loadUsersConfig = (): UsersConfig => parseUsersConfig(process.env);

@@ -1,6 +1,6 @@
 import { EventConsumer, type EventLogger, type EventTransport } from '@jobber/events';
 import { registerBuyer } from './profiles.js';
-import type { UsersPrisma, UsersStore, UsersTransaction } from './store.js';
+import type { UsersStore, UsersTransaction } from './store.js';
 
 /**
  * What users consumes. It publishes `users.seller.created` / `users.seller.updated` through the
@@ -10,7 +10,6 @@ export const ACCOUNTS_CONSUMER = 'users.accounts';
 
 /** `users.accounts`: a buyer profile for every registered account. */
 export function createAccountsConsumer(options: {
-  prisma: UsersPrisma;
   store: UsersStore;
   transport: EventTransport;
   logger: EventLogger;
@@ -18,7 +17,7 @@ export function createAccountsConsumer(options: {
   const { store } = options;
   return new EventConsumer({
     name: ACCOUNTS_CONSUMER,
-    db: options.prisma,
+    db: store.consumerDb,
     transport: options.transport,
     logger: options.logger,
     handlers: {

@@ -1,4 +1,12 @@
-import { errors, type Viewer, parseInput, isUniqueViolation } from '@jobber/service-kit';
+import {
+  errors,
+  isUniqueViolation,
+  parseInput,
+  requireViewer,
+  type Caller,
+  type Connection,
+  type Edge,
+} from '@jobber/service-kit';
 import type { EventData } from '@jobber/events';
 import {
   sellerProfileInputSchema,
@@ -8,7 +16,7 @@ import {
   type ExperienceEntry,
   type SellerLanguage,
 } from './profile-input.js';
-import { encodeSellerCursor, sellerPageRequest } from './seller-pages.js';
+import { sellerPageRequest, sellerPages } from './seller-pages.js';
 import type { UsersStore } from './store.js';
 
 /** A User as this subgraph sees it: only the key; the profile fields resolve through loaders. */
@@ -59,30 +67,14 @@ export interface SellerRecord extends SellerProfileFields {
   updatedAt: Date;
 }
 
-export interface SellerPageEdge {
-  cursor: string;
-  node: SellerRecord;
-}
-
-export interface SellerPage {
-  edges: SellerPageEdge[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
-export interface Caller {
-  viewer: Viewer | null;
-}
+export type SellerPageEdge = Edge<SellerRecord>;
+export type SellerPage = Connection<SellerRecord>;
 
 export type Registration = EventData<'auth.user.registered'>;
 
 /** The average rating, or null with no ratings yet. */
 export function averageRating(stats: SellerStatsRecord): number | null {
   return stats.ratingsCount > 0 ? stats.ratingSum / stats.ratingsCount : null;
-}
-
-function requireViewer(caller: Caller): { id: string } {
-  if (!caller.viewer) throw errors.unauthenticated();
-  return caller.viewer;
 }
 
 function sellerEvent(buyer: BuyerRecord, seller: SellerRecord): EventData<'users.seller.created'> {
@@ -115,8 +107,6 @@ export async function registerBuyer(store: UsersStore, registration: Registratio
 export class Profiles {
   constructor(
     private readonly store: UsersStore,
-    /** Called after a transaction that enqueued events has committed (wakes the outbox relay). */
-    private readonly eventsCommitted: () => void,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -124,7 +114,7 @@ export class Profiles {
     const viewer = requireViewer(caller);
     const profile = parseInput(sellerProfileInputSchema(this.clock()), raw);
     const buyer = await this.requireBuyer(viewer.id);
-    const seller = await this.store
+    return this.store
       .transaction(async (store) => {
         const created = await store.createSeller(buyer.userId, profile);
         await store.enqueue('users.seller.created', sellerEvent(buyer, created));
@@ -134,22 +124,18 @@ export class Profiles {
         if (isUniqueViolation(error)) throw errors.conflict('You already have a seller profile.');
         throw error;
       });
-    this.eventsCommitted();
-    return seller;
   }
 
   async updateSellerProfile(raw: unknown, caller: Caller): Promise<SellerRecord> {
     const viewer = requireViewer(caller);
     const changes = parseInput(sellerProfileUpdateSchema(this.clock()), raw);
     const buyer = await this.requireBuyer(viewer.id);
-    const seller = await this.store.transaction(async (store) => {
+    return this.store.transaction(async (store) => {
       const updated = await store.updateSeller(buyer.userId, changes);
       if (!updated) throw errors.notFound('Seller profile');
       await store.enqueue('users.seller.updated', sellerEvent(buyer, updated));
       return updated;
     });
-    this.eventsCommitted();
-    return seller;
   }
 
   sellerByUsername(username: string): Promise<SellerRecord | null> {
@@ -164,18 +150,7 @@ export class Profiles {
   }): Promise<SellerPage> {
     const request = sellerPageRequest(args);
     const rows = await this.store.sellersPage({ ...request, take: request.take + 1 });
-    const nodes = rows.slice(0, request.take);
-    const edges = nodes.map((node) => ({
-      cursor: encodeSellerCursor({ createdAt: node.createdAt, userId: node.userId }),
-      node,
-    }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > request.take,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return sellerPages.connection(rows, request);
   }
 
   private async requireBuyer(userId: string): Promise<BuyerRecord> {

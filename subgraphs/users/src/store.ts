@@ -1,5 +1,4 @@
-import { enqueueEvent, type EventData, type EventType } from '@jobber/events';
-import { createPrismaClient, type DatabaseSettings } from '@jobber/service-kit';
+import { SubgraphStore, createPrismaClient, type DatabaseSettings } from '@jobber/service-kit';
 import { Prisma, PrismaClient } from './generated/prisma/client.js';
 import type { BuyerRecord, SellerProfileFields, SellerRecord } from './profiles.js';
 import type { SellerPageRequest } from './seller-pages.js';
@@ -8,7 +7,6 @@ import type { SellerPageRequest } from './seller-pages.js';
 
 export type UsersPrisma = PrismaClient;
 export type UsersTransaction = Prisma.TransactionClient;
-type Db = PrismaClient | Prisma.TransactionClient;
 
 export function createPrisma(
   database: DatabaseSettings,
@@ -99,30 +97,8 @@ function isRecordNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2025';
 }
 
-export class UsersStore {
-  constructor(
-    private readonly db: Db,
-    private readonly root: UsersPrisma,
-  ) {}
-
-  static of(prisma: UsersPrisma): UsersStore {
-    return new UsersStore(prisma, prisma);
-  }
-
-  /** Runs `work` in one transaction; events it enqueues are published only if it commits. */
-  transaction<T>(work: (store: UsersStore) => Promise<T>): Promise<T> {
-    return this.root.$transaction((tx) => work(new UsersStore(tx, this.root)));
-  }
-
-  /** This store on a transaction opened elsewhere (an event consumer's, with its inbox row). */
-  within(tx: UsersTransaction): UsersStore {
-    return new UsersStore(tx, this.root);
-  }
-
-  enqueue<T extends EventType>(type: T, data: EventData<T>) {
-    return enqueueEvent(this.db, 'users', type, data);
-  }
-
+/** `transaction()`, `within(tx)` and `enqueue()` come from the kit's SubgraphStore. */
+export class UsersStore extends SubgraphStore<UsersTransaction> {
   // Buyers
 
   /** Creates the buyer profile; false when the account already has one. */
