@@ -39,6 +39,24 @@ export {
   defaultExchange,
   deleteTopology,
   retryQueueName,
+  TopologyConflictError,
+  unroutableName,
   type TopologyToDelete,
 } from './amqp-topology.js';
-export { InProcessTransport, type DeadLetter } from './in-process-transport.js';
+export {
+  InProcessTransport,
+  type DeadLetter,
+  type InProcessTransportOptions,
+} from './in-process-transport.js';
+export {
+  assertConsumerMatchesTopology,
+  consumerTopology,
+  defaultDeliveryLimit,
+  TopologyMismatchError,
+  type ConsumerTopology,
+  type ConsumerTopologyEntry,
+  type DeliveryMode,
+  type ListedConsumer,
+  type ListedHandlers,
+  type ListedTypes,
+} from './topology.js';
