@@ -51,10 +51,10 @@ function quorum(args: Record<string, unknown> = {}) {
 }
 
 const switchHelp =
-  'it was declared by an older Jobber (classic queues, no alternate exchange). ' +
-  'See "Switching an existing broker" in packages/events/README.md: stop the processes that ' +
-  'use it, run `jobber-events migrate <queue>` for each queue, or delete the exchange ' +
-  '(bindings are redeclared at start), then start again';
+  'it was probably declared by an older Jobber (classic queues, no alternate exchange). ' +
+  'Stop the processes that use it, run `jobber-events migrate --exchange` and ' +
+  '`jobber-events migrate <consumer>` for each listed consumer, then start again ' +
+  '(see "Switching an existing broker" in packages/events/README.md)';
 
 /** Turns a PRECONDITION_FAILED into an error that says what to do. */
 function explain(err: unknown, what: string): unknown {

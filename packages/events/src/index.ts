@@ -60,3 +60,12 @@ export {
   type ListedHandlers,
   type ListedTypes,
 } from './topology.js';
+export {
+  deadLetterDepth,
+  listDeadLetters,
+  queueDepth,
+  replayDeadLetters,
+  type DeadLetterListing,
+  type DeadLetterSummary,
+  type ReplayTarget,
+} from './queue-tools.js';
