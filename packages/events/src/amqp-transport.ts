@@ -7,8 +7,10 @@ import {
 } from 'amqplib';
 import {
   deadLetterQueueName,
+  declareBroadcastQueue,
   declareConsumerTopology,
   declareExchange,
+  declareTopologyList,
   defaultExchange,
   retryQueueName,
 } from './amqp-topology.js';
@@ -23,6 +25,13 @@ import {
   type MessageHandler,
   type Subscription,
 } from './transport.js';
+import {
+  assertConsumerMatchesTopology,
+  consumerTopology,
+  findTopologyEntry,
+  type ConsumerTopology,
+  type DeliveryMode,
+} from './topology.js';
 
 export interface AmqpTransportOptions {
   /** e.g. amqp://guest:guest@127.0.0.1:5672 */
@@ -38,6 +47,11 @@ export interface AmqpTransportOptions {
   confirmTimeoutMs?: number;
   /** TCP connect + AMQP handshake time limit. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * The consumers whose queues and bindings are declared on every connect, and against which
+   * `consume` checks a listed consumer's types. Default the package's `consumerTopology`.
+   */
+  topology?: ConsumerTopology;
 }
 
 /** Raised while the transport has no usable connection (it is reconnecting, or closed). */
@@ -52,8 +66,10 @@ export const deadReasonHeader = 'x-dead-reason';
 
 interface ConsumerState {
   spec: ConsumeSpec;
-  /** Prefixed queue name. */
+  /** Prefixed queue name (for broadcast: the base of the per-connection queue's name). */
   queue: string;
+  delivery: DeliveryMode;
+  deliveryLimit: number | undefined;
   onMessage: MessageHandler;
   /** The connection this consumer's channel belongs to, and the set-up on it. */
   setupFor: ChannelModel | null;
@@ -80,6 +96,7 @@ export class AmqpTransport implements EventTransport {
   private readonly reconnectDelaysMs: number[];
   private readonly confirmTimeoutMs: number;
   private readonly connectTimeoutMs: number;
+  private readonly topology: ConsumerTopology;
 
   private connection: ChannelModel | null = null;
   private publishChannel: ConfirmChannel | null = null;
@@ -100,6 +117,7 @@ export class AmqpTransport implements EventTransport {
     this.reconnectDelaysMs = options.reconnectDelaysMs ?? [100, 500, 1000, 2000, 5000];
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    this.topology = options.topology ?? consumerTopology;
   }
 
   /** Connects now (otherwise the first publish or consume does). Rejects if the broker is unreachable. */
@@ -153,9 +171,20 @@ export class AmqpTransport implements EventTransport {
 
   async consume(spec: ConsumeSpec, onMessage: MessageHandler): Promise<Subscription> {
     if (this.closed) throw new TransportUnavailableError('AMQP transport is closed');
+    const listed = findTopologyEntry(this.topology, spec.queue);
+    if (listed) {
+      assertConsumerMatchesTopology(spec.queue, spec.types, spec.delivery, this.topology);
+    } else {
+      this.logger.warn(
+        { queue: spec.queue },
+        'amqp: consumer is not in the topology list; its queue exists only from its first start',
+      );
+    }
     const consumer: ConsumerState = {
       spec,
       queue: this.queuePrefix + spec.queue,
+      delivery: listed?.delivery ?? spec.delivery ?? 'queue',
+      deliveryLimit: listed?.deliveryLimit,
       onMessage,
       setupFor: null,
       setup: null,
@@ -246,6 +275,7 @@ export class AmqpTransport implements EventTransport {
       const channel = await connection.createConfirmChannel();
       this.watchChannel(connection, channel, 'publish', () => this.publishChannel === channel);
       await declareExchange(channel, this.exchange);
+      await declareTopologyList(channel, this.exchange, this.queuePrefix, this.topology);
       this.connection = connection;
       this.publishChannel = channel;
       this.everConnected = true;
@@ -343,8 +373,21 @@ export class AmqpTransport implements EventTransport {
       `consumer ${consumer.queue}`,
       () => consumer.channel === channel && !consumer.closing,
     );
-    const { spec, queue } = consumer;
-    await declareConsumerTopology(channel, this.exchange, queue, spec.types, spec.retryDelaysMs);
+    const { spec } = consumer;
+    const queue =
+      consumer.delivery === 'broadcast'
+        ? await declareBroadcastQueue(channel, this.exchange, consumer.queue, spec.types)
+        : consumer.queue;
+    if (consumer.delivery === 'queue') {
+      await declareConsumerTopology(
+        channel,
+        this.exchange,
+        queue,
+        spec.types,
+        spec.retryDelaysMs,
+        consumer.deliveryLimit,
+      );
+    }
     await channel.prefetch(spec.prefetch ?? defaultPrefetch);
     consumer.channel = channel;
     const { consumerTag } = await channel.consume(queue, (message) => {
@@ -380,7 +423,15 @@ export class AmqpTransport implements EventTransport {
         this.logger.warn({ queue: consumer.queue, err: errorMessage(err) }, 'amqp: handler threw');
         outcome = 'retry';
       }
-      if (outcome === 'retry') {
+      if (consumer.delivery === 'broadcast') {
+        // At most once per process: a failed broadcast delivery is logged, not retried.
+        if (outcome !== 'ack') {
+          this.logger.warn(
+            { queue: consumer.queue, outcome },
+            'amqp: broadcast delivery failed; dropped',
+          );
+        }
+      } else if (outcome === 'retry') {
         const delay = nextRetryDelay(consumer.spec.retryDelaysMs, attempt);
         if (delay === null) {
           await this.forward(channel, deadLetterQueueName(consumer.queue), message, {
@@ -484,7 +535,12 @@ function readAttempt(headers: MessagePropertyHeaders | undefined): number {
 function withoutDeathHeaders(headers: MessagePropertyHeaders | undefined): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(headers ?? {})) {
-    if (key === 'x-death' || key.startsWith('x-first-death') || key.startsWith('x-last-death')) {
+    if (
+      key === 'x-death' ||
+      key === 'x-delivery-count' ||
+      key.startsWith('x-first-death') ||
+      key.startsWith('x-last-death')
+    ) {
       continue;
     }
     copy[key] = value;

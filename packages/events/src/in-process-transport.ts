@@ -9,6 +9,12 @@ import {
   type MessageHandler,
   type Subscription,
 } from './transport.js';
+import {
+  assertConsumerMatchesTopology,
+  consumerTopology,
+  findTopologyEntry,
+  type ConsumerTopology,
+} from './topology.js';
 
 /** A message that ended in a queue's dead-letter list. */
 export interface DeadLetter {
@@ -37,24 +43,49 @@ interface QueueState {
   bindings: Set<string>;
   ready: Delivery[];
   subscriber: Subscriber | null;
+  /** A broadcast subscription's own queue: removed when the subscription closes. */
+  broadcast: boolean;
 }
+
+export interface InProcessTransportOptions {
+  logger?: EventLogger;
+  /** Consumer queues that exist (and collect events) from the start. Default `consumerTopology`. */
+  topology?: ConsumerTopology;
+}
+
+/** How many unroutable events `unroutable` keeps (the oldest go first); `unroutableCount` counts all. */
+const unroutableKept = 1000;
 
 /**
  * EventTransport in memory with the AMQP transport's semantics: routing by event type to
- * every queue bound to it (queues and their messages outlive a closed subscription), prefetch,
- * retries after the given delays, then the `deadLetters` list. Messages are serialised to JSON
- * on publish, like on the wire. Nothing survives the process: the embedded mode's trade-off.
+ * every queue bound to it (the topology list's queues exist from the start; queues and their
+ * messages outlive a closed subscription), prefetch, retries after the given delays, then the
+ * `deadLetters` list; events no queue is bound to go to `unroutable`. A broadcast consumer gets
+ * a queue of its own per subscription. Messages are serialised to JSON on publish, like on the
+ * wire. Nothing survives the process: the embedded mode's trade-off.
  */
 export class InProcessTransport implements EventTransport {
   /** Dead-lettered messages of every queue, oldest first. */
   readonly deadLetters: DeadLetter[] = [];
+  /** Bodies of the last events no queue was bound to (AMQP keeps them in `<exchange>.unroutable`). */
+  readonly unroutable: unknown[] = [];
+  /** Every event no queue was bound to. */
+  unroutableCount = 0;
   private readonly queues = new Map<string, QueueState>();
+  private readonly broadcasts = new Set<QueueState>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly logger: EventLogger | undefined;
+  private readonly topology: ConsumerTopology;
   private closed = false;
 
-  constructor(options: { logger?: EventLogger } = {}) {
+  constructor(options: InProcessTransportOptions = {}) {
     this.logger = options.logger;
+    this.topology = options.topology ?? consumerTopology;
+    for (const entry of this.topology) {
+      if (entry.delivery !== 'queue') continue;
+      const queue = this.queueNamed(entry.name);
+      for (const type of entry.types) queue.bindings.add(type);
+    }
   }
 
   async publish(envelopes: EventEnvelope[]): Promise<void> {
@@ -70,7 +101,13 @@ export class InProcessTransport implements EventTransport {
 
   async consume(spec: ConsumeSpec, onMessage: MessageHandler): Promise<Subscription> {
     this.assertOpen();
-    const queue = this.queueNamed(spec.queue);
+    const listed = findTopologyEntry(this.topology, spec.queue);
+    if (listed) assertConsumerMatchesTopology(spec.queue, spec.types, spec.delivery, this.topology);
+    const broadcast = (listed?.delivery ?? spec.delivery) === 'broadcast';
+    const queue: QueueState = broadcast
+      ? { name: spec.queue, bindings: new Set(), ready: [], subscriber: null, broadcast }
+      : this.queueNamed(spec.queue);
+    if (broadcast) this.broadcasts.add(queue);
     if (queue.subscriber) throw new Error(`queue ${spec.queue} already has a consumer`);
     for (const type of spec.types) queue.bindings.add(type);
     const subscriber: Subscriber = {
@@ -100,7 +137,7 @@ export class InProcessTransport implements EventTransport {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all(
-      [...this.queues.values()].map((queue) =>
+      [...this.queues.values(), ...this.broadcasts].map((queue) =>
         queue.subscriber ? this.unsubscribe(queue, queue.subscriber) : undefined,
       ),
     );
@@ -113,17 +150,24 @@ export class InProcessTransport implements EventTransport {
   private queueNamed(name: string): QueueState {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = { name, bindings: new Set(), ready: [], subscriber: null };
+      queue = { name, bindings: new Set(), ready: [], subscriber: null, broadcast: false };
       this.queues.set(name, queue);
     }
     return queue;
   }
 
   private route(routingKey: string, text: string): void {
-    for (const queue of this.queues.values()) {
+    let routed = false;
+    for (const queue of [...this.queues.values(), ...this.broadcasts]) {
       if (!queue.bindings.has(routingKey)) continue;
+      routed = true;
       queue.ready.push({ text, attempt: 1 });
       this.pump(queue);
+    }
+    if (!routed) {
+      this.unroutableCount += 1;
+      this.unroutable.push(parseBody(text));
+      if (this.unroutable.length > unroutableKept) this.unroutable.shift();
     }
   }
 
@@ -158,7 +202,14 @@ export class InProcessTransport implements EventTransport {
         );
         outcome = 'retry';
       }
-      if (outcome === 'retry') {
+      if (queue.broadcast) {
+        if (outcome !== 'ack') {
+          this.logger?.warn(
+            { queue: queue.name, outcome },
+            'in-process: broadcast delivery failed; dropped',
+          );
+        }
+      } else if (outcome === 'retry') {
         const delay = nextRetryDelay(subscriber.spec.retryDelaysMs, delivery.attempt);
         if (delay === null) this.deadLetter(queue, delivery, 'retries-exhausted');
         else this.retryLater(queue, { text: delivery.text, attempt: delivery.attempt + 1 }, delay);
@@ -184,12 +235,7 @@ export class InProcessTransport implements EventTransport {
   }
 
   private deadLetter(queue: QueueState, delivery: Delivery, reason: DeadLetter['reason']): void {
-    let body: unknown;
-    try {
-      body = JSON.parse(delivery.text);
-    } catch {
-      body = delivery.text;
-    }
+    const body = parseBody(delivery.text);
     this.deadLetters.push({ queue: queue.name, body, attempt: delivery.attempt, reason });
   }
 
@@ -200,5 +246,14 @@ export class InProcessTransport implements EventTransport {
       await new Promise<void>((resolve) => subscriber.idleWaiters.push(resolve));
     }
     if (queue.subscriber === subscriber) queue.subscriber = null;
+    if (queue.broadcast) this.broadcasts.delete(queue);
+  }
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }

@@ -39,6 +39,33 @@ export {
   defaultExchange,
   deleteTopology,
   retryQueueName,
+  TopologyConflictError,
+  unroutableName,
   type TopologyToDelete,
 } from './amqp-topology.js';
-export { InProcessTransport, type DeadLetter } from './in-process-transport.js';
+export {
+  InProcessTransport,
+  type DeadLetter,
+  type InProcessTransportOptions,
+} from './in-process-transport.js';
+export {
+  assertConsumerMatchesTopology,
+  consumerTopology,
+  defaultDeliveryLimit,
+  TopologyMismatchError,
+  type ConsumerTopology,
+  type ConsumerTopologyEntry,
+  type DeliveryMode,
+  type ListedConsumer,
+  type ListedHandlers,
+  type ListedTypes,
+} from './topology.js';
+export {
+  deadLetterDepth,
+  listDeadLetters,
+  queueDepth,
+  replayDeadLetters,
+  type DeadLetterListing,
+  type DeadLetterSummary,
+  type ReplayTarget,
+} from './queue-tools.js';

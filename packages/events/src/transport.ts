@@ -1,5 +1,6 @@
 import type { EventType } from './contracts.js';
 import type { EventEnvelope } from './envelope.js';
+import type { DeliveryMode } from './topology.js';
 
 /** What a consumer wants from the transport; `queue` is the consumer's name (unprefixed). */
 export interface ConsumeSpec {
@@ -9,6 +10,11 @@ export interface ConsumeSpec {
   retryDelaysMs: number[];
   /** Messages handled concurrently (AMQP prefetch). */
   prefetch?: number;
+  /**
+   * `queue` (default) or `broadcast` (see DeliveryMode). A consumer in the transport's topology
+   * list gets the list's mode; giving another one is an error.
+   */
+  delivery?: DeliveryMode;
 }
 
 /**

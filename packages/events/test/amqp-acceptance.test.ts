@@ -77,6 +77,7 @@ describe('acceptance: 1,000 events through outbox, relay and RabbitMQ across a n
       exchange,
       queues: [queuePrefix + consumerName],
       retryDelaysMs,
+      queuePrefix,
     });
     await database?.drop();
   });

@@ -58,6 +58,7 @@ describeConsumerSemantics('AmqpTransport', async () => {
         exchange,
         queues: queues.map((queue) => queuePrefix + queue),
         retryDelaysMs,
+        queuePrefix,
       });
     },
   };

@@ -37,7 +37,7 @@ describe('AmqpTransport connection handling', () => {
     await Promise.all(transports.map((transport) => transport.close()));
     await side?.close();
     await proxy?.close();
-    await deleteTopology(amqpUrl, { exchange, queues, retryDelaysMs });
+    await deleteTopology(amqpUrl, { exchange, queues, retryDelaysMs, queuePrefix });
   });
 
   /** Consumers on a queue, or -1 while it does not exist (a failed check closes its channel). */

@@ -51,6 +51,7 @@ export async function startTestSupergraph(
     await deleteTopology(events.amqpUrl, {
       exchange: events.exchange,
       queues: [...consumers, ...extraQueues].map((queue) => events.queuePrefix + queue),
+      queuePrefix: events.queuePrefix, // the topology list's queues, declared by every transport
     });
   };
 

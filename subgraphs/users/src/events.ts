@@ -1,4 +1,10 @@
-import { EventConsumer, type EventLogger, type EventTransport } from '@jobber/events';
+import {
+  EventConsumer,
+  type EventLogger,
+  type EventTransport,
+  type ListedConsumer,
+  type ListedHandlers,
+} from '@jobber/events';
 import { registerBuyer } from './profiles.js';
 import type { UsersStore, UsersTransaction } from './store.js';
 
@@ -6,7 +12,7 @@ import type { UsersStore, UsersTransaction } from './store.js';
  * What users consumes. It publishes `users.seller.created` / `users.seller.updated` through the
  * outbox (profiles.ts). Stats events (orders, reviews, gigs) get their handlers here later.
  */
-export const ACCOUNTS_CONSUMER = 'users.accounts';
+export const ACCOUNTS_CONSUMER = 'users.accounts' satisfies ListedConsumer;
 
 /** `users.accounts`: a buyer profile for every registered account. */
 export function createAccountsConsumer(options: {
@@ -15,13 +21,15 @@ export function createAccountsConsumer(options: {
   logger: EventLogger;
 }): EventConsumer<UsersTransaction> {
   const { store } = options;
+  // Exactly the types the topology list (packages/events/src/topology.ts) gives this consumer.
+  const handlers: ListedHandlers<typeof ACCOUNTS_CONSUMER, UsersTransaction> = {
+    'auth.user.registered': (event, tx) => registerBuyer(store.within(tx), event.data),
+  };
   return new EventConsumer({
     name: ACCOUNTS_CONSUMER,
     db: store.consumerDb,
     transport: options.transport,
     logger: options.logger,
-    handlers: {
-      'auth.user.registered': (event, tx) => registerBuyer(store.within(tx), event.data),
-    },
+    handlers,
   });
 }
