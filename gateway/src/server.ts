@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
+import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -20,15 +20,19 @@ import { handleCors } from './cors.js';
 import { MAX_QUERY_DEPTH, depthLimit } from './limits.js';
 import { identifyCaller } from './client-identity.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
+import { ReportingGateway } from './value-completion.js';
 
 export function createGateway(config: GatewayConfig, logger: Logger): ApolloGateway {
   disableApolloTelemetryUnlessOptedIn();
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
-  return new ApolloGateway({
+  return new ReportingGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     logger,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? '', signer),
+      new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? '', {
+        signer,
+        logger,
+      }),
   });
 }
 
