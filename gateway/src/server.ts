@@ -19,6 +19,7 @@ import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './confi
 import { handleCors } from './cors.js';
 import { MAX_QUERY_DEPTH, depthLimit } from './limits.js';
 import { identifyCaller } from './client-identity.js';
+import { gatewayReadiness } from './readiness.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { ReportingGateway } from './value-completion.js';
 
@@ -40,8 +41,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): ApolloGate
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningServer> {
   const metrics = createMetrics('gateway');
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
+  const gateway = createGateway(config, logger);
+  const readiness = gatewayReadiness(config, gateway);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, logger),
+    gateway,
     csrfPrevention: true,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
@@ -61,16 +64,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await apollo.start();
 
-  // Ready when every subgraph answers its liveness probe.
-  const readiness = Object.entries(config.subgraphUrls).map(([name, url]) => ({
-    name,
-    check: async () => {
-      const response = await fetch(url.replace(/\/graphql$/, '/healthz'), {
-        signal: AbortSignal.timeout(2_000),
-      });
-      if (!response.ok) throw new Error(`healthz answered ${response.status}`);
-    },
-  }));
   return startHttpService({
     name: 'gateway',
     host: config.host,

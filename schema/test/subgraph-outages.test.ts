@@ -62,6 +62,17 @@ describe('a subgraph that was running and stopped', () => {
       sellers: null,
     });
   });
+
+  it('leaves the gateway ready, reporting the stopped subgraph as down', async () => {
+    const readyz = () => fetch(supergraph.gatewayUrl.replace(/\/graphql$/, '/readyz'));
+    await supergraph.subgraphs.users?.stop(1_000);
+    const response = await readyz();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      checks: { supergraph: 'ok', auth: 'ok', users: 'down: ECONNREFUSED' },
+    });
+  });
 });
 
 describe('a subgraph behind a proxy that cannot reach it', () => {
