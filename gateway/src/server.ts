@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
+import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -19,16 +19,21 @@ import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './confi
 import { handleCors } from './cors.js';
 import { MAX_QUERY_DEPTH, depthLimit } from './limits.js';
 import { identifyCaller } from './client-identity.js';
+import { gatewayReadiness } from './readiness.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
+import { ReportingGateway } from './value-completion.js';
 
 export function createGateway(config: GatewayConfig, logger: Logger): ApolloGateway {
   disableApolloTelemetryUnlessOptedIn();
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
-  return new ApolloGateway({
+  return new ReportingGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     logger,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? '', signer),
+      new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? '', {
+        signer,
+        logger,
+      }),
   });
 }
 
@@ -36,8 +41,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): ApolloGate
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningServer> {
   const metrics = createMetrics('gateway');
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
+  const gateway = createGateway(config, logger);
+  const readiness = gatewayReadiness(config, gateway);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, logger),
+    gateway,
     csrfPrevention: true,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
@@ -57,16 +64,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await apollo.start();
 
-  // Ready when every subgraph answers its liveness probe.
-  const readiness = Object.entries(config.subgraphUrls).map(([name, url]) => ({
-    name,
-    check: async () => {
-      const response = await fetch(url.replace(/\/graphql$/, '/healthz'), {
-        signal: AbortSignal.timeout(2_000),
-      });
-      if (!response.ok) throw new Error(`healthz answered ${response.status}`);
-    },
-  }));
   return startHttpService({
     name: 'gateway',
     host: config.host,

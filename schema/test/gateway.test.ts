@@ -75,11 +75,14 @@ describe('gateway', () => {
 
   it('serves health, readiness and Prometheus metrics', async () => {
     expect((await fetch(`${base()}/healthz`)).status).toBe(200);
-    // Ready only when every subgraph is: users is not running in this file.
+    // Ready once the supergraph is loaded; each subgraph's health is reported, not required:
+    // users is not running in this file (its URL is port 9, which fetch refuses as a bad port),
+    // and the gateway still serves what auth answers.
     const readyz = await fetch(`${base()}/readyz`);
-    expect(readyz.status).toBe(503);
-    expect(await readyz.json()).toMatchObject({
-      checks: { auth: 'ok', users: expect.stringMatching(/fetch failed|healthz/) },
+    expect(readyz.status).toBe(200);
+    expect(await readyz.json()).toEqual({
+      status: 'ok',
+      checks: { supergraph: 'ok', auth: 'ok', users: 'down: bad port' },
     });
     await supergraph.client.request('{ viewer { id } }');
     const metrics = await (await fetch(`${base()}/metrics`)).text();
@@ -118,9 +121,11 @@ describe('gateway', () => {
     expect(huge.status).toBe(413);
   });
 
-  it('reports a subgraph that is down as an error, without internals', async () => {
+  it('reports a subgraph that is down as UNAVAILABLE naming it, without internals', async () => {
     const response = await supergraph.client.request('{ seller(username: "nobody") { fullName } }');
-    expect(response.errors.length).toBeGreaterThan(0);
+    expect(response.errors.map((error) => error.extensions)).toEqual([
+      { code: 'UNAVAILABLE', subgraph: 'users' },
+    ]);
     expect(JSON.stringify(response.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
   });
 });

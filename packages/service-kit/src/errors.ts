@@ -9,6 +9,8 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   TooManyRequests: 'TOO_MANY_REQUESTS',
+  /** Retryable: overload, or a service that cannot be reached. */
+  Unavailable: 'UNAVAILABLE',
   InternalServerError: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -55,6 +57,9 @@ export const errors = {
   },
   tooManyRequests(message: string, retryAfterSeconds: number) {
     return new AppError(ErrorCode.TooManyRequests, message, { retryAfterSeconds });
+  },
+  unavailable(message: string, extensions: Record<string, unknown> = {}) {
+    return new AppError(ErrorCode.Unavailable, message, extensions);
   },
 };
 

@@ -82,7 +82,10 @@ export async function executeGraphQLOverHttp<C extends BaseContext>(
 
 export interface ReadinessCheck {
   name: string;
+  /** Throws when not ready; its message is the check's status in /readyz. */
   check: () => Promise<void>;
+  /** false: reported in /readyz's checks, but not needed to be ready (default true). */
+  required?: boolean;
 }
 
 /** Answers /healthz, /readyz and /metrics; returns false for any other path. */
@@ -101,19 +104,19 @@ export async function serveOperationalRoutes(
       return true;
     }
     const results = await Promise.all(
-      options.readiness.map(async ({ name, check }) => {
+      options.readiness.map(async ({ name, check, required = true }) => {
         try {
           await check();
-          return [name, 'ok'] as const;
+          return { name, required, status: 'ok' };
         } catch (error) {
-          return [name, error instanceof Error ? error.message : 'failed'] as const;
+          return { name, required, status: error instanceof Error ? error.message : 'failed' };
         }
       }),
     );
-    const ready = results.every(([, status]) => status === 'ok');
+    const ready = results.every(({ required, status }) => !required || status === 'ok');
     sendJson(res, ready ? 200 : 503, {
       status: ready ? 'ok' : 'unavailable',
-      checks: Object.fromEntries(results),
+      checks: Object.fromEntries(results.map(({ name, status }) => [name, status])),
     });
     return true;
   }
