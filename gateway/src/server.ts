@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
+  INTERNAL_CREDENTIAL_HEADER,
   createInternalCredentialSigner,
   createMetrics,
   errorLogging,
@@ -21,9 +22,12 @@ import { MAX_QUERY_DEPTH, depthLimit } from './limits.js';
 import { identifyCaller } from './client-identity.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 
-export function createGateway(config: GatewayConfig, logger: Logger): ApolloGateway {
+export function createGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem }),
+): ApolloGateway {
   disableApolloTelemetryUnlessOptedIn();
-  const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
   return new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     logger,
@@ -36,8 +40,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): ApolloGate
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningServer> {
   const metrics = createMetrics('gateway');
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
+  const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, logger),
+    gateway: createGateway(config, logger, signer),
     csrfPrevention: true,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
@@ -57,20 +62,33 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await apollo.start();
 
-  // Ready when every subgraph answers its liveness probe.
+  // Ready when every subgraph answers a trivial operation with this gateway's credential (their
+  // admin ports are private to their hosts, so the public endpoint is what the gateway can see).
+  const anonymous = {
+    viewer: null,
+    client: { ip: null, userAgent: null, deviceId: null },
+    requestId: '',
+  };
   const readiness = Object.entries(config.subgraphUrls).map(([name, url]) => ({
     name,
     check: async () => {
-      const response = await fetch(url.replace(/\/graphql$/, '/healthz'), {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [INTERNAL_CREDENTIAL_HEADER]: await signer.sign(name, anonymous),
+        },
+        body: JSON.stringify({ query: '{ __typename }' }),
         signal: AbortSignal.timeout(2_000),
       });
-      if (!response.ok) throw new Error(`healthz answered ${response.status}`);
+      if (!response.ok) throw new Error(`answered ${response.status}`);
     },
   }));
   return startHttpService({
     name: 'gateway',
     host: config.host,
     port: config.port,
+    admin: config.admin,
     logger,
     metrics,
     readiness,

@@ -10,14 +10,16 @@ import type { DocumentNode } from 'graphql';
 import type { Logger } from './logger.js';
 import { maskError } from './errors.js';
 import { errorLogging } from './error-logging.js';
-import { executeGraphQLOverHttp, HttpError, type ReadinessCheck } from './http.js';
-import { startHttpService, type RunningServer } from './http-service.js';
+import type { AdminAddress } from './admin-server.js';
+import { executeGraphQLOverHttp, HttpError } from './http.js';
+import { startHttpService, type HttpRoute, type RunningServer } from './http-service.js';
 import type { RequestContext, RequestIdentity } from './identity.js';
 import {
   INTERNAL_CREDENTIAL_HEADER,
   createInternalCredentialVerifier,
 } from './internal-credential.js';
 import { createMetrics } from './metrics.js';
+import type { ReadinessCheck } from './readiness.js';
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   /** The subgraph's name: the audience its internal credentials must carry. */
@@ -27,12 +29,15 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   resolvers: object;
   host: string;
   port: number;
+  admin: AdminAddress;
   /** The gateway's public key; requests without a credential it signed get 401. */
   internalPublicKeyPem: string;
   logger: Logger;
   /** Builds the per-request context (fresh DataLoaders live here). */
   context: (identity: RequestIdentity, logger: Logger) => C;
-  readiness?: ReadinessCheck[];
+  readiness?: readonly ReadinessCheck[];
+  /** Extra routes beside /graphql (webhooks), not behind the internal credential. */
+  routes?: readonly HttpRoute[];
   /** Introspection on the subgraph itself (the gateway never needs it: it serves a static supergraph). */
   introspection?: boolean;
 }
@@ -71,9 +76,11 @@ export async function startSubgraphServer<C extends RequestContext>(
     name: `${options.name} subgraph`,
     host: options.host,
     port: options.port,
+    admin: options.admin,
     logger,
     metrics,
     readiness: options.readiness ?? [],
+    routes: options.routes ?? [],
     async graphql(req, res) {
       const header = req.headers[INTERNAL_CREDENTIAL_HEADER];
       const identity = await verifier.verify(typeof header === 'string' ? header : undefined);

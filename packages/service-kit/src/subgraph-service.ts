@@ -9,7 +9,7 @@ import type { DatabaseSettings } from './prisma.js';
 import type { RequestContext, RequestIdentity } from './identity.js';
 import { loadTypeDefs } from './schema-file.js';
 import type { SubgraphSettings } from './subgraph-env.js';
-import type { RunningServer } from './http-service.js';
+import type { RunningServer, StopReport } from './http-service.js';
 import { startSubgraphServer } from './subgraph-server.js';
 
 /** A started subgraph service: its server plus the event consumers (queue names) it runs. */
@@ -88,6 +88,7 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
     resolvers: definition.resolvers,
     host: settings.host,
     port: settings.port,
+    admin: settings.admin,
     internalPublicKeyPem: settings.internalPublicKeyPem,
     logger,
     context: wiring.context,
@@ -97,18 +98,19 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
     ],
   });
 
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<StopReport> | undefined;
   return {
     ...server,
     consumers: consumers.map((consumer) => consumer.name),
     stop(graceMs) {
       stopping ??= (async () => {
-        await server.stop(graceMs);
+        const report = await server.stop(graceMs);
         for (const consumer of consumers) await consumer.stop();
         await relay.stop();
         wiring.onStop?.();
         if (!options.transport) await transport.close();
         await prisma.$disconnect();
+        return report;
       })();
       return stopping;
     },
