@@ -7,6 +7,7 @@ import {
 import { createLogger, type Logger } from './logger.js';
 import type { DatabaseSettings } from './prisma.js';
 import type { RequestContext, RequestIdentity } from './identity.js';
+import type { ReadinessCheck } from './readiness.js';
 import { loadTypeDefs } from './schema-file.js';
 import type { SubgraphSettings } from './subgraph-env.js';
 import type { RunningServer, StopReport } from './http-service.js';
@@ -42,8 +43,13 @@ export interface SubgraphWiring<C extends RequestContext> {
   context: (identity: RequestIdentity, logger: Logger) => C;
   /** Event consumers to run (started before the server listens, stopped after it closes). */
   consumers?: Startable[];
-  /** Background work to end on stop (timers). */
-  onStop?: () => void;
+  /**
+   * More things the subgraph needs to serve (a search index, a mail server), beside its
+   * database. `critical: false` shows an outage in /readyz's body without making it 503.
+   */
+  readiness?: ReadinessCheck[];
+  /** Background work to end on stop (timers, clients), awaited after consumers and relay stop. */
+  onStop?: () => void | Promise<void>;
 }
 
 export interface SubgraphServiceDefinition<P extends PrismaLike, C extends RequestContext> {
@@ -93,8 +99,11 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
     logger,
     context: wiring.context,
     readiness: [
+      // Ready means the database answers: without it nothing can be served.
       { name: 'database', check: async () => void (await prisma.$queryRawUnsafe('SELECT 1')) },
-      { name: 'events', check: () => transport.ready() },
+      // A broker outage degrades, not cascades: the outbox keeps events until it is back.
+      { name: 'events', check: () => transport.ready(), critical: false },
+      ...(wiring.readiness ?? []),
     ],
   });
 
@@ -107,7 +116,7 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
         const report = await server.stop(graceMs);
         for (const consumer of consumers) await consumer.stop();
         await relay.stop();
-        wiring.onStop?.();
+        await wiring.onStop?.();
         if (!options.transport) await transport.close();
         await prisma.$disconnect();
         return report;
