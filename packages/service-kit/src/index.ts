@@ -1,5 +1,13 @@
 export { ADMIN_PORT_OFFSET, ConfigError, envVar, loadConfigOrExit, parseEnv } from './env.js';
-export { AppError, ErrorCode, errors, maskError, type FieldProblem } from './errors.js';
+export {
+  AppError,
+  ErrorCode,
+  createErrorMasker,
+  errors,
+  maskError,
+  type FieldProblem,
+} from './errors.js';
+export { isDatabaseUnavailable } from './unavailable.js';
 export { DateTimeScalar } from './scalars.js';
 export { subgraphEnvShape, subgraphSettings, type SubgraphSettings } from './subgraph-env.js';
 export { executeGraphQLOverHttp, HttpError } from './http.js';

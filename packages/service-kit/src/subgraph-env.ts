@@ -17,6 +17,8 @@ export function subgraphEnvShape(defaultPort: number) {
     /** This subgraph's own database. */
     DATABASE_URL: envVar.url(['postgres', 'postgresql']),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /** Longest wait for a pool connection; past it the request gets a retryable UNAVAILABLE. */
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
     /** Verifies the gateway's internal credential; requests without one get 401. */
     GATEWAY_INTERNAL_PUBLIC_KEY: envVar.pem('PUBLIC KEY'),
     AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
@@ -36,7 +38,11 @@ export function subgraphSettings(env: SubgraphEnv) {
     host: env.HOST,
     port: env.PORT,
     admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT },
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
+    },
     internalPublicKeyPem: env.GATEWAY_INTERNAL_PUBLIC_KEY,
     events: {
       amqpUrl: env.AMQP_URL,

@@ -8,7 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import type { Logger } from './logger.js';
-import { maskError } from './errors.js';
+import { createErrorMasker } from './errors.js';
 import { errorLogging } from './error-logging.js';
 import type { AdminAddress } from './admin-server.js';
 import { executeGraphQLOverHttp, HttpError } from './http.js';
@@ -68,7 +68,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       ApolloServerPluginInlineTraceDisabled(),
       errorLogging<C>((context) => context.logger),
     ],
-    formatError: maskError,
+    formatError: createErrorMasker({ subgraph: options.name }),
   });
   await apollo.start();
 
