@@ -20,6 +20,7 @@ import {
 } from './internal-credential.js';
 import { createMetrics } from './metrics.js';
 import type { ReadinessCheck } from './readiness.js';
+import { createSubscriptionServer } from './subscriptions.js';
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   /** The subgraph's name: the audience its internal credentials must carry. */
@@ -51,11 +52,17 @@ export async function startSubgraphServer<C extends RequestContext>(
     publicKeyPem: options.internalPublicKeyPem,
     audience: options.name,
   });
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
+  const formatError = createErrorMasker({ subgraph: options.name });
+  // Subscription fields are served over graphql-ws on the same /graphql.
+  const subscriptions = schema.getSubscriptionType()
+    ? createSubscriptionServer({ schema, verifier, logger, context: options.context, formatError })
+    : undefined;
   const apollo = new ApolloServer<C>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     introspection: options.introspection ?? false,
     csrfPrevention: true,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
@@ -68,7 +75,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       ApolloServerPluginInlineTraceDisabled(),
       errorLogging<C>((context) => context.logger),
     ],
-    formatError: createErrorMasker({ subgraph: options.name }),
+    formatError,
   });
   await apollo.start();
 
@@ -91,6 +98,9 @@ export async function startSubgraphServer<C extends RequestContext>(
         options.context({ ...identity, requestId }, requestLogger),
       );
     },
+    ...(subscriptions
+      ? { upgrade: subscriptions.upgrade, onStopping: () => subscriptions.stop() }
+      : {}),
     onStop: () => apollo.stop(),
   });
 }

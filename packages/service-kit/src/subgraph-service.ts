@@ -10,7 +10,7 @@ import type { RequestContext, RequestIdentity } from './identity.js';
 import type { ReadinessCheck } from './readiness.js';
 import { loadTypeDefs } from './schema-file.js';
 import type { SubgraphSettings } from './subgraph-env.js';
-import type { RunningServer, StopReport } from './http-service.js';
+import type { HttpRoute, RunningServer, StopReport } from './http-service.js';
 import { startSubgraphServer } from './subgraph-server.js';
 
 /** A started subgraph service: its server plus the event consumers (queue names) it runs. */
@@ -48,6 +48,11 @@ export interface SubgraphWiring<C extends RequestContext> {
    * database. `critical: false` shows an outage in /readyz's body without making it 503.
    */
   readiness?: ReadinessCheck[];
+  /**
+   * Extra HTTP routes beside /graphql with the raw body (payment webhooks), not behind the
+   * internal credential: the handler checks the sender (a webhook signature) itself.
+   */
+  routes?: HttpRoute[];
   /** Background work to end on stop (timers, clients), awaited after consumers and relay stop. */
   onStop?: () => void | Promise<void>;
 }
@@ -98,6 +103,7 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
     internalPublicKeyPem: settings.internalPublicKeyPem,
     logger,
     context: wiring.context,
+    routes: wiring.routes ?? [],
     readiness: [
       // Ready means the database answers: without it nothing can be served.
       { name: 'database', check: async () => void (await prisma.$queryRawUnsafe('SELECT 1')) },
