@@ -21,5 +21,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Said explicitly: an unset NODE_ENV means production to every service.
+    env: { NODE_ENV: 'test' },
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar, parseEnv } from '@jobber/service-kit';
+import { ADMIN_PORT_OFFSET, envVar, parseEnv } from '@jobber/service-kit';
 import {
   defaultSubgraphUrl,
   subgraphs,
@@ -35,6 +35,9 @@ const schema = z.object({
   LOG_LEVEL: envVar.logLevel(),
   HOST: envVar.host(),
   PORT: envVar.port(4000),
+  /** /healthz, /readyz and /metrics: never on the public port. */
+  ADMIN_HOST: envVar.host(),
+  ADMIN_PORT: envVar.port(4000 + ADMIN_PORT_OFFSET),
   SUPERGRAPH_PATH: z.string().default(supergraphFile),
   ...subgraphUrlVariables,
   /** Verifies users' access tokens (auth signs them with the matching private key). */
@@ -60,6 +63,7 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
     logLevel: env.LOG_LEVEL,
     host: env.HOST,
     port: env.PORT,
+    admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT },
     supergraphPath: env.SUPERGRAPH_PATH,
     subgraphUrls,
     accessTokens: {

@@ -1,24 +1,25 @@
 import type { ApolloGateway } from '@apollo/gateway';
-import type { ReadinessCheck } from '@jobber/service-kit';
+import {
+  INTERNAL_CREDENTIAL_HEADER,
+  anonymousClient,
+  type InternalCredentialSigner,
+  type ReadinessCheck,
+} from '@jobber/service-kit';
 import type { SubgraphName } from '@jobber/supergraph';
 import type { GatewayConfig } from './config.js';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
 /**
- * Where the gateway probes a subgraph's liveness: the one place to change when subgraphs serve
- * /healthz elsewhere (their admin port).
- */
-export function subgraphHealthUrl(config: GatewayConfig, name: SubgraphName): string {
-  return config.subgraphUrls[name].replace(/\/graphql$/, '/healthz');
-}
-
-/**
  * The gateway is ready once its supergraph is loaded: with a subgraph down it still serves
  * everything the others answer (and UNAVAILABLE for the rest). Each subgraph's liveness is
  * reported beside it (`users: "down: ECONNREFUSED"`), for operators, without gating readiness.
  */
-export function gatewayReadiness(config: GatewayConfig, gateway: ApolloGateway): ReadinessCheck[] {
+export function gatewayReadiness(
+  config: GatewayConfig,
+  gateway: ApolloGateway,
+  signer: InternalCredentialSigner,
+): ReadinessCheck[] {
   let supergraphLoaded = false;
   gateway.onSchemaLoadOrUpdate(() => {
     supergraphLoaded = true;
@@ -33,21 +34,34 @@ export function gatewayReadiness(config: GatewayConfig, gateway: ApolloGateway):
     },
     ...subgraphs.map((name) => ({
       name,
-      required: false,
-      check: () => probe(subgraphHealthUrl(config, name)),
+      critical: false,
+      check: () => probe(config.subgraphUrls[name], name, signer),
     })),
   ];
 }
 
-async function probe(url: string): Promise<void> {
+/**
+ * A trivial operation on the subgraph's public endpoint with this gateway's credential: its admin
+ * port is private to its host, and this also catches a key mismatch.
+ */
+async function probe(url: string, name: string, signer: InternalCredentialSigner): Promise<void> {
+  const identity = { viewer: null, client: anonymousClient, requestId: '' };
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [INTERNAL_CREDENTIAL_HEADER]: await signer.sign(name, identity),
+      },
+      body: JSON.stringify({ query: '{ __typename }' }),
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
   } catch (error) {
     throw new Error(`down: ${reason(error)}`, { cause: error });
   }
   await response.body?.cancel();
-  if (!response.ok) throw new Error(`down: /healthz answered ${response.status}`);
+  if (!response.ok) throw new Error(`down: answered ${response.status}`);
 }
 
 /** The most telling part of a fetch failure: `ECONNREFUSED` rather than undici's "fetch failed". */

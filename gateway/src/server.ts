@@ -23,9 +23,12 @@ import { gatewayReadiness } from './readiness.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { ReportingGateway } from './value-completion.js';
 
-export function createGateway(config: GatewayConfig, logger: Logger): ApolloGateway {
+export function createGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem }),
+): ApolloGateway {
   disableApolloTelemetryUnlessOptedIn();
-  const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
   return new ReportingGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     logger,
@@ -41,8 +44,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): ApolloGate
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningServer> {
   const metrics = createMetrics('gateway');
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
-  const gateway = createGateway(config, logger);
-  const readiness = gatewayReadiness(config, gateway);
+  const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
+  const gateway = createGateway(config, logger, signer);
+  const readiness = gatewayReadiness(config, gateway, signer);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
@@ -68,6 +72,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     name: 'gateway',
     host: config.host,
     port: config.port,
+    admin: config.admin,
     logger,
     metrics,
     readiness,

@@ -26,7 +26,14 @@ describe('gateway configuration', () => {
       users: 'http://users.internal:8080/graphql',
     });
     expect(config.corsOrigins).toEqual(['https://app.example', 'https://admin.example']);
-    expect(config.development).toBe(true);
+    expect(config.admin).toEqual({ host: '127.0.0.1', port: 9000 });
+  });
+
+  it('is production unless NODE_ENV says otherwise: no introspection or landing page', () => {
+    const keys = { AUTH_JWT_PUBLIC_KEY: pem('spki'), GATEWAY_INTERNAL_PRIVATE_KEY: pem('pkcs8') };
+    expect(parseGatewayConfig(keys)).toMatchObject({ nodeEnv: 'production', development: false });
+    expect(parseGatewayConfig({ ...keys, NODE_ENV: 'test' }).development).toBe(false);
+    expect(parseGatewayConfig({ ...keys, NODE_ENV: 'development' }).development).toBe(true);
   });
 
   it('names each missing or malformed variable', () => {

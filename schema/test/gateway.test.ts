@@ -73,23 +73,28 @@ describe('gateway', () => {
     expect(response.errors[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('serves health, readiness and Prometheus metrics', async () => {
-    expect((await fetch(`${base()}/healthz`)).status).toBe(200);
+  it('serves health, readiness and Prometheus metrics on the admin port only', async () => {
+    const admin = supergraph.gatewayAdminUrl;
+    expect(admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${admin}/healthz`)).status).toBe(200);
     // Ready once the supergraph is loaded; each subgraph's health is reported, not required:
     // users is not running in this file (its URL is port 9, which fetch refuses as a bad port),
     // and the gateway still serves what auth answers.
-    const readyz = await fetch(`${base()}/readyz`);
+    const readyz = await fetch(`${admin}/readyz`);
     expect(readyz.status).toBe(200);
     expect(await readyz.json()).toEqual({
-      status: 'ok',
+      status: 'degraded',
       checks: { supergraph: 'ok', auth: 'ok', users: 'down: bad port' },
     });
     await supergraph.client.request('{ viewer { id } }');
-    const metrics = await (await fetch(`${base()}/metrics`)).text();
+    const metrics = await (await fetch(`${admin}/metrics`)).text();
     expect(metrics).toMatch(
       /graphql_operation_duration_seconds_count{[^}]*type="query"[^}]*} [1-9]/,
     );
     expect(metrics).toContain('process_resident_memory_bytes');
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      expect((await fetch(`${base()}${path}`)).status).toBe(404);
+    }
   });
 
   it('refuses operations nested deeper than the limit before planning them', async () => {

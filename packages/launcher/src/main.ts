@@ -40,6 +40,7 @@ try {
   }
   const common = {
     ...config.inherited,
+    // npm start is for development (services alone default to production).
     NODE_ENV: config.inherited['NODE_ENV'] ?? 'development',
     LOG_LEVEL: config.logLevel,
     AMQP_URL: config.amqpUrl,
@@ -48,20 +49,22 @@ try {
   };
   await Promise.all(
     subgraphs.map(({ name }) => {
-      const { port, databaseUrl } = config.subgraphs[name];
+      const { port, adminPort, databaseUrl } = config.subgraphs[name];
       const child = startProcess(name, `${repoRoot}subgraphs/${name}/src/main.ts`, {
         ...common,
         PORT: String(port),
+        ADMIN_PORT: String(adminPort),
         DATABASE_URL: databaseUrl,
         ...(name === 'auth' ? { AUTH_JWT_PRIVATE_KEY: keys.accessTokens.privateKeyPem } : {}),
       });
       children.push(child);
-      return waitUntilReady(name, local(port, '/readyz'), child);
+      return waitUntilReady(name, local(adminPort, '/readyz'), child);
     }),
   );
   const gateway = startProcess('gateway', `${repoRoot}gateway/src/main.ts`, {
     ...common,
     PORT: String(config.gatewayPort),
+    ADMIN_PORT: String(config.gatewayAdminPort),
     GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,
     ...Object.fromEntries(
       subgraphs.map(({ name }) => [
@@ -71,11 +74,11 @@ try {
     ),
   });
   children.push(gateway);
-  await waitUntilReady('gateway', local(config.gatewayPort, '/readyz'), gateway);
+  await waitUntilReady('gateway', local(config.gatewayAdminPort, '/readyz'), gateway);
   console.log(`\nJobber is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`  GraphQL:    ${local(config.gatewayPort, '/graphql')}`);
   console.log(
-    `  Metrics:    ${local(config.gatewayPort, '/metrics')}\n  Ctrl-C stops everything.\n`,
+    `  Metrics:    ${local(config.gatewayAdminPort, '/metrics')} (admin port, this host only)\n  Ctrl-C stops everything.\n`,
   );
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

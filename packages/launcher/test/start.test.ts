@@ -63,11 +63,9 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('starts every subgraph and the gateway, serves a flow across them, and stops on Ctrl-C', async () => {
-    const [gatewayPort, authPort, usersPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
+    const ports: number[] = [];
+    for (let i = 0; i < 6; i += 1) ports.push(await freePort());
+    const [gatewayPort, authPort, usersPort, gatewayAdmin, authAdmin, usersAdmin] = ports;
     const [auth, users] = databases;
     launcher = spawn(process.execPath, ['--conditions=@jobber/source', '--import', 'tsx', main], {
       env: childProcessEnv({
@@ -76,6 +74,9 @@ describe('npm start', () => {
         GATEWAY_PORT: String(gatewayPort),
         AUTH_PORT: String(authPort),
         USERS_PORT: String(usersPort),
+        GATEWAY_ADMIN_PORT: String(gatewayAdmin),
+        AUTH_ADMIN_PORT: String(authAdmin),
+        USERS_ADMIN_PORT: String(usersAdmin),
         AUTH_DATABASE_URL: auth?.url ?? '',
         USERS_DATABASE_URL: users?.url ?? '',
         AMQP_URL: events.amqpUrl,
@@ -95,6 +96,15 @@ describe('npm start', () => {
     });
     const url = `http://127.0.0.1:${gatewayPort}/graphql`;
     expect(output).toContain(url);
+    // Health and metrics are on the admin ports only.
+    for (const [publicPort, adminPort] of [
+      [gatewayPort, gatewayAdmin],
+      [authPort, authAdmin],
+      [usersPort, usersAdmin],
+    ]) {
+      expect((await fetch(`http://127.0.0.1:${adminPort}/readyz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${publicPort}/readyz`)).status).toBe(404);
+    }
 
     const member = await signUpMember(new GraphQLClient(url), { country: 'GH' });
     await waitForBuyerProfile(member);
@@ -102,7 +112,7 @@ describe('npm start', () => {
     const running = launcher;
     running.kill('SIGINT');
     expect(await exited(running)).toBe(0);
-    for (const port of [gatewayPort, authPort, usersPort]) {
+    for (const port of ports) {
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     }
   }, 120_000);

@@ -31,6 +31,9 @@ export function parseEnv<S extends z.ZodObject>(
   );
 }
 
+/** A service's admin port (health, readiness, metrics) defaults to its public port plus this. */
+export const ADMIN_PORT_OFFSET = 5000;
+
 /** Common variable types, so every service spells them the same way. */
 export const envVar = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
@@ -65,7 +68,8 @@ export const envVar = {
           .map((item) => item.trim())
           .filter(Boolean),
       ),
-  nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
+  /** Unset means production: development features (introspection, landing page) are opt-in. */
+  nodeEnv: () => z.enum(['development', 'test', 'production']).default('production'),
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isPublicError } from './errors.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -15,6 +16,14 @@ export function errorLogging<C extends BaseContext>(
       return {
         async didEncounterErrors({ contextValue, errors, operationName }) {
           for (const error of errors) {
+            if (isDatabaseUnavailable(unwrapResolverError(error))) {
+              // Expected under overload; the client was told to retry. Counted in metrics.
+              loggerOf(contextValue).warn(
+                { err: unwrapResolverError(error), path: error.path, operationName },
+                'no database capacity: answered UNAVAILABLE',
+              );
+              continue;
+            }
             if (isPublicError(error.extensions?.['code'], error)) continue;
             loggerOf(contextValue).error(
               { err: unwrapResolverError(error), path: error.path, operationName },

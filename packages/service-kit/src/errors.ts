@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 /** The only codes a client ever sees (shared/DESIGN.md §6). */
 export const ErrorCode = {
@@ -9,7 +10,7 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   TooManyRequests: 'TOO_MANY_REQUESTS',
-  /** Retryable: overload, or a service that cannot be reached. */
+  /** Overload or a dependency down: retry the same request shortly (`extensions.retryable`). */
   Unavailable: 'UNAVAILABLE',
   InternalServerError: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -58,10 +59,12 @@ export const errors = {
   tooManyRequests(message: string, retryAfterSeconds: number) {
     return new AppError(ErrorCode.TooManyRequests, message, { retryAfterSeconds });
   },
-  unavailable(message: string, extensions: Record<string, unknown> = {}) {
-    return new AppError(ErrorCode.Unavailable, message, extensions);
+  unavailable(message = UNAVAILABLE_MESSAGE, extensions: Record<string, unknown> = {}) {
+    return new AppError(ErrorCode.Unavailable, message, { retryable: true, ...extensions });
   },
 };
+
+const UNAVAILABLE_MESSAGE = 'The service is busy right now; please try again shortly.';
 
 // INTERNAL_SERVER_ERROR is not among them: its message is always replaced (it may name hosts).
 const publicCodes = new Set<string>(
@@ -83,32 +86,59 @@ export function isPublicError(code: unknown, original: unknown): boolean {
   return typeof code === 'string' && (publicCodes.has(code) || apolloRequestCodes.has(code));
 }
 
-/**
- * Apollo `formatError`: AppErrors become their code and message; GraphQL errors with a known
- * code pass through (without stack traces); anything else becomes an internal error whose
- * details stay in the logs (see `errorLogging`).
- */
-export function maskError(
-  formatted: GraphQLFormattedError,
-  original: unknown,
-): GraphQLFormattedError {
+/** The code a client will see for this error (for metrics; the same decision as the masker). */
+export function clientErrorCode(code: unknown, original: unknown): string {
   const cause = unwrapResolverError(original);
-  if (cause instanceof AppError) {
-    return {
-      message: cause.message,
+  if (cause instanceof AppError) return cause.code;
+  if (isDatabaseUnavailable(cause)) return ErrorCode.Unavailable;
+  if (isPublicError(code, original) && typeof code === 'string') return code;
+  return ErrorCode.InternalServerError;
+}
+
+/**
+ * Apollo `formatError`: AppErrors become their code and message; a request that found no
+ * database capacity (pool timeout, unreachable database) becomes a retryable `UNAVAILABLE`
+ * naming the subgraph; GraphQL errors with a known code pass through (without stack traces);
+ * anything else becomes an internal error whose details stay in the logs (see `errorLogging`).
+ */
+export function createErrorMasker(options: { subgraph?: string } = {}) {
+  const where = options.subgraph ? { subgraph: options.subgraph } : {};
+  return function maskError(
+    formatted: GraphQLFormattedError,
+    original: unknown,
+  ): GraphQLFormattedError {
+    const position = {
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { ...cause.extensions, code: cause.code },
     };
-  }
-  if (isPublicError(formatted.extensions?.['code'], original)) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
-  return {
-    message: 'Internal server error',
-    ...(formatted.path ? { path: formatted.path } : {}),
-    ...(formatted.locations ? { locations: formatted.locations } : {}),
-    extensions: { code: ErrorCode.InternalServerError },
+    const cause = unwrapResolverError(original);
+    if (cause instanceof AppError) {
+      const extensions =
+        cause.code === ErrorCode.Unavailable ? { ...where, ...cause.extensions } : cause.extensions;
+      return {
+        message: cause.message,
+        ...position,
+        extensions: { ...extensions, code: cause.code },
+      };
+    }
+    if (isDatabaseUnavailable(cause)) {
+      return {
+        message: UNAVAILABLE_MESSAGE,
+        ...position,
+        extensions: { code: ErrorCode.Unavailable, retryable: true, ...where },
+      };
+    }
+    if (isPublicError(formatted.extensions?.['code'], original)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    return {
+      message: 'Internal server error',
+      ...position,
+      extensions: { code: ErrorCode.InternalServerError },
+    };
   };
 }
+
+/** The masker for a process that is not a subgraph (the gateway). */
+export const maskError = createErrorMasker();

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { Metrics } from './metrics.js';
 
 export const MAX_BODY_BYTES = 1_000_000;
 
@@ -29,17 +28,25 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+/** Reads the whole body, refusing with 413 once it passes `limitBytes`. */
+export async function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limitBytes) throw new HttpError(413, 'Request body too large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'Request body too large');
+    if (size > limitBytes) throw new HttpError(413, 'Request body too large');
     chunks.push(buffer);
   }
-  if (size === 0) return undefined;
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const raw = await readRawBody(req, MAX_BODY_BYTES);
+  if (raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
   if (!(req.headers['content-type'] ?? '').includes('application/json')) return text;
   try {
     return JSON.parse(text) as unknown;
@@ -78,53 +85,4 @@ export async function executeGraphQLOverHttp<C extends BaseContext>(
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
-}
-
-export interface ReadinessCheck {
-  name: string;
-  /** Throws when not ready; its message is the check's status in /readyz. */
-  check: () => Promise<void>;
-  /** false: reported in /readyz's checks, but not needed to be ready (default true). */
-  required?: boolean;
-}
-
-/** Answers /healthz, /readyz and /metrics; returns false for any other path. */
-export async function serveOperationalRoutes(
-  path: string,
-  res: ServerResponse,
-  options: { metrics: Metrics; readiness: ReadinessCheck[]; isShuttingDown: () => boolean },
-): Promise<boolean> {
-  if (path === '/healthz') {
-    sendJson(res, 200, { status: 'ok' });
-    return true;
-  }
-  if (path === '/readyz') {
-    if (options.isShuttingDown()) {
-      sendJson(res, 503, { status: 'shutting down' });
-      return true;
-    }
-    const results = await Promise.all(
-      options.readiness.map(async ({ name, check, required = true }) => {
-        try {
-          await check();
-          return { name, required, status: 'ok' };
-        } catch (error) {
-          return { name, required, status: error instanceof Error ? error.message : 'failed' };
-        }
-      }),
-    );
-    const ready = results.every(({ required, status }) => !required || status === 'ok');
-    sendJson(res, ready ? 200 : 503, {
-      status: ready ? 'ok' : 'unavailable',
-      checks: Object.fromEntries(results.map(({ name, status }) => [name, status])),
-    });
-    return true;
-  }
-  if (path === '/metrics') {
-    const text = await options.metrics.registry.metrics();
-    res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
-    res.end(text);
-    return true;
-  }
-  return false;
 }

@@ -1,8 +1,23 @@
-export { ConfigError, envVar, loadConfigOrExit, parseEnv } from './env.js';
-export { AppError, ErrorCode, errors, maskError, type FieldProblem } from './errors.js';
+export { ADMIN_PORT_OFFSET, ConfigError, envVar, loadConfigOrExit, parseEnv } from './env.js';
+export {
+  AppError,
+  ErrorCode,
+  createErrorMasker,
+  errors,
+  maskError,
+  type FieldProblem,
+} from './errors.js';
+export { isDatabaseUnavailable } from './unavailable.js';
 export { DateTimeScalar } from './scalars.js';
 export { subgraphEnvShape, subgraphSettings, type SubgraphSettings } from './subgraph-env.js';
-export { executeGraphQLOverHttp, HttpError, type ReadinessCheck } from './http.js';
+export { executeGraphQLOverHttp, HttpError } from './http.js';
+export {
+  createReadiness,
+  type ReadinessCheck,
+  type ReadinessReport,
+  type ReadinessStatus,
+} from './readiness.js';
+export type { AdminAddress } from './admin-server.js';
 export {
   anonymousClient,
   type ClientInfo,
@@ -36,7 +51,15 @@ export {
   type SubgraphWiring,
 } from './subgraph-service.js';
 export { InputError, parseInput } from './input.js';
-export { startHttpService, type HttpServiceOptions, type RunningServer } from './http-service.js';
+export {
+  startHttpService,
+  type HttpRoute,
+  type HttpServiceOptions,
+  type RawRequest,
+  type RawResponse,
+  type RunningServer,
+  type StopReport,
+} from './http-service.js';
 export { errorLogging } from './error-logging.js';
 export { requireViewer, type Caller } from './caller.js';
 export {

@@ -46,6 +46,10 @@ export function createInternalCredentialSigner(options: {
 export interface InternalCredentialVerifier {
   /** Resolves to the identity, or null when the credential is missing, forged, expired or for another audience. */
   verify(token: string | undefined): Promise<RequestIdentity | null>;
+  /** The same, with when the credential expires (ms since the epoch): a long-lived socket ends then. */
+  verifyWithExpiry(
+    token: string | undefined,
+  ): Promise<{ identity: RequestIdentity; expiresAt: number } | null>;
 }
 
 export function createInternalCredentialVerifier(options: {
@@ -53,8 +57,11 @@ export function createInternalCredentialVerifier(options: {
   audience: string;
 }): InternalCredentialVerifier {
   let key: Promise<CryptoKey> | undefined;
-  return {
+  const verifier: InternalCredentialVerifier = {
     async verify(token) {
+      return (await verifier.verifyWithExpiry(token))?.identity ?? null;
+    },
+    async verifyWithExpiry(token) {
       if (!token) return null;
       key ??= importSPKI(options.publicKeyPem, ALGORITHM);
       try {
@@ -65,7 +72,7 @@ export function createInternalCredentialVerifier(options: {
           clockTolerance: 5,
         });
         const client = payload.client ?? {};
-        return {
+        const identity: RequestIdentity = {
           viewer: payload.sub ? { id: payload.sub, roles: payload.roles ?? [] } : null,
           client: {
             ip: client.ip ?? null,
@@ -74,9 +81,11 @@ export function createInternalCredentialVerifier(options: {
           },
           requestId: payload.rid ?? '',
         };
+        return { identity, expiresAt: (payload.exp ?? 0) * 1000 };
       } catch {
         return null;
       }
     },
   };
+  return verifier;
 }

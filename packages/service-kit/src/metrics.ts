@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { clientErrorCode } from './errors.js';
 
 /** One registry per server, so several services can share a process (tests, embedded mode). */
 export function createMetrics(service: string) {
@@ -33,8 +34,7 @@ export function createMetrics(service: string) {
         async willSendResponse(requestContext) {
           const errors = requestContext.errors ?? [];
           for (const error of errors) {
-            const code = error.extensions?.['code'];
-            graphqlErrors.inc({ code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
+            graphqlErrors.inc({ code: clientErrorCode(error.extensions?.['code'], error) });
           }
           end({
             type: requestContext.operation?.operation ?? 'unknown',

@@ -3,13 +3,24 @@ import { PrismaPg } from '@prisma/adapter-pg';
 export interface DatabaseSettings {
   url: string;
   poolSize: number;
+  /**
+   * How long a query or transaction waits for a pool connection before failing (then answered as
+   * a retryable UNAVAILABLE); default 2 s. Without it a plain query would wait forever.
+   */
+  poolTimeoutMs?: number;
 }
+
+export const DEFAULT_POOL_TIMEOUT_MS = 2_000;
 
 interface QueryEvents {
   $on(event: 'query', listener: (event: { query: string }) => void): void;
 }
 
-type ClientOptions = { adapter: PrismaPg; log?: [{ emit: 'event'; level: 'query' }] };
+type ClientOptions = {
+  adapter: PrismaPg;
+  transactionOptions: { maxWait: number };
+  log?: [{ emit: 'event'; level: 'query' }];
+};
 
 /**
  * A subgraph's generated Prisma client on the pg driver adapter (no engine binary), with
@@ -21,9 +32,19 @@ export function createPrismaClient<C>(
   settings: DatabaseSettings,
   onQuery?: (sql: string) => void,
 ): C {
-  const adapter = new PrismaPg({ connectionString: settings.url, max: settings.poolSize });
-  if (!onQuery) return new Client({ adapter });
-  const client = new Client({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const poolTimeoutMs = settings.poolTimeoutMs ?? DEFAULT_POOL_TIMEOUT_MS;
+  const adapter = new PrismaPg({
+    connectionString: settings.url,
+    max: settings.poolSize,
+    connectionTimeoutMillis: poolTimeoutMs,
+  });
+  const transactionOptions = { maxWait: poolTimeoutMs };
+  if (!onQuery) return new Client({ adapter, transactionOptions });
+  const client = new Client({
+    adapter,
+    transactionOptions,
+    log: [{ emit: 'event', level: 'query' }],
+  });
   (client as C & QueryEvents).$on('query', (event) => onQuery(event.query));
   return client;
 }

@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
  * Runs `stop` once on SIGTERM or SIGINT (drain HTTP, stop consumers, close pools — in that order,
  * inside `stop`), then exits. A second signal exits at once.
  */
-export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+export function stopOnSignals(logger: Logger, stop: () => Promise<unknown>): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {

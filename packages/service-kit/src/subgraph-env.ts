@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar } from './env.js';
+import { ADMIN_PORT_OFFSET, envVar } from './env.js';
 
 /**
  * The variables every subgraph reads, so all seven spell them alike. A subgraph's config.ts
@@ -11,9 +11,14 @@ export function subgraphEnvShape(defaultPort: number) {
     LOG_LEVEL: envVar.logLevel(),
     HOST: envVar.host(),
     PORT: envVar.port(defaultPort),
+    /** /healthz, /readyz and /metrics: never on the public port. */
+    ADMIN_HOST: envVar.host(),
+    ADMIN_PORT: envVar.port(defaultPort + ADMIN_PORT_OFFSET),
     /** This subgraph's own database. */
     DATABASE_URL: envVar.url(['postgres', 'postgresql']),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /** Longest wait for a pool connection; past it the request gets a retryable UNAVAILABLE. */
+    DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
     /** Verifies the gateway's internal credential; requests without one get 401. */
     GATEWAY_INTERNAL_PUBLIC_KEY: envVar.pem('PUBLIC KEY'),
     AMQP_URL: envVar.url(['amqp', 'amqps']).default('amqp://guest:guest@127.0.0.1:5672'),
@@ -32,7 +37,12 @@ export function subgraphSettings(env: SubgraphEnv) {
     logLevel: env.LOG_LEVEL,
     host: env.HOST,
     port: env.PORT,
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
+    },
     internalPublicKeyPem: env.GATEWAY_INTERNAL_PUBLIC_KEY,
     events: {
       amqpUrl: env.AMQP_URL,

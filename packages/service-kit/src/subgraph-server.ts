@@ -8,16 +8,19 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import type { Logger } from './logger.js';
-import { maskError } from './errors.js';
+import { createErrorMasker } from './errors.js';
 import { errorLogging } from './error-logging.js';
-import { executeGraphQLOverHttp, HttpError, type ReadinessCheck } from './http.js';
-import { startHttpService, type RunningServer } from './http-service.js';
+import type { AdminAddress } from './admin-server.js';
+import { executeGraphQLOverHttp, HttpError } from './http.js';
+import { startHttpService, type HttpRoute, type RunningServer } from './http-service.js';
 import type { RequestContext, RequestIdentity } from './identity.js';
 import {
   INTERNAL_CREDENTIAL_HEADER,
   createInternalCredentialVerifier,
 } from './internal-credential.js';
 import { createMetrics } from './metrics.js';
+import type { ReadinessCheck } from './readiness.js';
+import { createSubscriptionServer } from './subscriptions.js';
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   /** The subgraph's name: the audience its internal credentials must carry. */
@@ -27,12 +30,15 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   resolvers: object;
   host: string;
   port: number;
+  admin: AdminAddress;
   /** The gateway's public key; requests without a credential it signed get 401. */
   internalPublicKeyPem: string;
   logger: Logger;
   /** Builds the per-request context (fresh DataLoaders live here). */
   context: (identity: RequestIdentity, logger: Logger) => C;
-  readiness?: ReadinessCheck[];
+  readiness?: readonly ReadinessCheck[];
+  /** Extra routes beside /graphql (webhooks), not behind the internal credential. */
+  routes?: readonly HttpRoute[];
   /** Introspection on the subgraph itself (the gateway never needs it: it serves a static supergraph). */
   introspection?: boolean;
 }
@@ -46,11 +52,17 @@ export async function startSubgraphServer<C extends RequestContext>(
     publicKeyPem: options.internalPublicKeyPem,
     audience: options.name,
   });
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
+  const formatError = createErrorMasker({ subgraph: options.name });
+  // Subscription fields are served over graphql-ws on the same /graphql.
+  const subscriptions = schema.getSubscriptionType()
+    ? createSubscriptionServer({ schema, verifier, logger, context: options.context, formatError })
+    : undefined;
   const apollo = new ApolloServer<C>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     introspection: options.introspection ?? false,
     csrfPrevention: true,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
@@ -63,7 +75,7 @@ export async function startSubgraphServer<C extends RequestContext>(
       ApolloServerPluginInlineTraceDisabled(),
       errorLogging<C>((context) => context.logger),
     ],
-    formatError: maskError,
+    formatError,
   });
   await apollo.start();
 
@@ -71,9 +83,11 @@ export async function startSubgraphServer<C extends RequestContext>(
     name: `${options.name} subgraph`,
     host: options.host,
     port: options.port,
+    admin: options.admin,
     logger,
     metrics,
     readiness: options.readiness ?? [],
+    routes: options.routes ?? [],
     async graphql(req, res) {
       const header = req.headers[INTERNAL_CREDENTIAL_HEADER];
       const identity = await verifier.verify(typeof header === 'string' ? header : undefined);
@@ -84,6 +98,9 @@ export async function startSubgraphServer<C extends RequestContext>(
         options.context({ ...identity, requestId }, requestLogger),
       );
     },
+    ...(subscriptions
+      ? { upgrade: subscriptions.upgrade, onStopping: () => subscriptions.stop() }
+      : {}),
     onStop: () => apollo.stop(),
   });
 }

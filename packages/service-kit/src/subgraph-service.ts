@@ -7,9 +7,10 @@ import {
 import { createLogger, type Logger } from './logger.js';
 import type { DatabaseSettings } from './prisma.js';
 import type { RequestContext, RequestIdentity } from './identity.js';
+import type { ReadinessCheck } from './readiness.js';
 import { loadTypeDefs } from './schema-file.js';
 import type { SubgraphSettings } from './subgraph-env.js';
-import type { RunningServer } from './http-service.js';
+import type { HttpRoute, RunningServer, StopReport } from './http-service.js';
 import { startSubgraphServer } from './subgraph-server.js';
 
 /** A started subgraph service: its server plus the event consumers (queue names) it runs. */
@@ -42,8 +43,18 @@ export interface SubgraphWiring<C extends RequestContext> {
   context: (identity: RequestIdentity, logger: Logger) => C;
   /** Event consumers to run (started before the server listens, stopped after it closes). */
   consumers?: Startable[];
-  /** Background work to end on stop (timers). */
-  onStop?: () => void;
+  /**
+   * More things the subgraph needs to serve (a search index, a mail server), beside its
+   * database. `critical: false` shows an outage in /readyz's body without making it 503.
+   */
+  readiness?: ReadinessCheck[];
+  /**
+   * Extra HTTP routes beside /graphql with the raw body (payment webhooks), not behind the
+   * internal credential: the handler checks the sender (a webhook signature) itself.
+   */
+  routes?: HttpRoute[];
+  /** Background work to end on stop (timers, clients), awaited after consumers and relay stop. */
+  onStop?: () => void | Promise<void>;
 }
 
 export interface SubgraphServiceDefinition<P extends PrismaLike, C extends RequestContext> {
@@ -88,27 +99,33 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
     resolvers: definition.resolvers,
     host: settings.host,
     port: settings.port,
+    admin: settings.admin,
     internalPublicKeyPem: settings.internalPublicKeyPem,
     logger,
     context: wiring.context,
+    routes: wiring.routes ?? [],
     readiness: [
+      // Ready means the database answers: without it nothing can be served.
       { name: 'database', check: async () => void (await prisma.$queryRawUnsafe('SELECT 1')) },
-      { name: 'events', check: () => transport.ready() },
+      // A broker outage degrades, not cascades: the outbox keeps events until it is back.
+      { name: 'events', check: () => transport.ready(), critical: false },
+      ...(wiring.readiness ?? []),
     ],
   });
 
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<StopReport> | undefined;
   return {
     ...server,
     consumers: consumers.map((consumer) => consumer.name),
     stop(graceMs) {
       stopping ??= (async () => {
-        await server.stop(graceMs);
+        const report = await server.stop(graceMs);
         for (const consumer of consumers) await consumer.stop();
         await relay.stop();
-        wiring.onStop?.();
+        await wiring.onStop?.();
         if (!options.transport) await transport.close();
         await prisma.$disconnect();
+        return report;
       })();
       return stopping;
     },

@@ -33,5 +33,8 @@ describe('parseEnv', () => {
       '-----BEGIN PUBLIC KEY-----\nAAA\n-----END PUBLIC KEY-----',
     );
     expect(env.EXTRA).toEqual(['a', 'b', 'c']);
+    // Unset NODE_ENV is production; the admin port defaults beside the public one, on loopback.
+    expect(env.NODE_ENV).toBe('production');
+    expect([env.ADMIN_HOST, env.ADMIN_PORT]).toEqual(['127.0.0.1', 9100]);
   });
 });

@@ -2,7 +2,53 @@ import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { errorLogging, errors, maskError, type Logger } from '../src/index.js';
+import { createErrorMasker, errorLogging, errors, maskError, type Logger } from '../src/index.js';
+
+describe('no database capacity', () => {
+  const mask = createErrorMasker({ subgraph: 'auth' });
+  const internal = {
+    message: 'x',
+    path: ['signUp'],
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+  const poolTimeout = new Error('timeout exceeded when trying to connect');
+  const unreachableInRawQuery = Object.assign(new Error('Raw query failed'), {
+    code: 'P2010',
+    meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } },
+  });
+
+  it('is a retryable UNAVAILABLE naming the subgraph, for every way Prisma and pg say it', () => {
+    const causes = [
+      ...['P2028', 'P2024', 'P1001', 'P1002'].map((code) =>
+        Object.assign(new Error(`prisma ${code} at 10.0.0.5`), { code }),
+      ),
+      poolTimeout,
+      unreachableInRawQuery,
+    ];
+    for (const cause of causes) {
+      expect(
+        mask(internal, new GraphQLError('x', { originalError: cause, path: ['signUp'] })),
+      ).toEqual({
+        message: 'The service is busy right now; please try again shortly.',
+        path: ['signUp'],
+        extensions: { code: 'UNAVAILABLE', retryable: true, subgraph: 'auth' },
+      });
+    }
+  });
+
+  it('is not claimed for other database errors', () => {
+    const unique = Object.assign(new Error('unique'), { code: 'P2002' });
+    expect(mask(internal, unique).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
+  it('can be raised by domain code too (a search index down), still naming the subgraph', () => {
+    expect(mask(internal, errors.unavailable()).extensions).toEqual({
+      code: 'UNAVAILABLE',
+      retryable: true,
+      subgraph: 'auth',
+    });
+  });
+});
 
 describe('maskError', () => {
   it('turns an AppError into its code, message and fields', () => {

@@ -15,6 +15,8 @@ export interface TestSupergraph {
   /** A client for the gateway, anonymous until `.as({ token })`. */
   client: GraphQLClient;
   gatewayUrl: string;
+  /** The gateway's admin base URL: /healthz, /readyz, /metrics (each subgraph's is its `adminUrl`). */
+  gatewayAdminUrl: string;
   keys: SupergraphKeys;
   events: TestEventNames;
   databases: Partial<Record<SubgraphName, TestDatabase>>;
@@ -63,6 +65,7 @@ export async function startTestSupergraph(
         NODE_ENV: 'test',
         LOG_LEVEL: testConfig.TEST_LOG_LEVEL,
         PORT: '0',
+        ADMIN_PORT: '0',
         DATABASE_URL: database.url,
         AMQP_URL: events.amqpUrl,
         EVENTS_EXCHANGE: events.exchange,
@@ -84,6 +87,7 @@ export async function startTestSupergraph(
     const gatewayConfig = parseGatewayConfig({
       NODE_ENV: 'test',
       PORT: '0',
+      ADMIN_PORT: '0',
       AUTH_JWT_PUBLIC_KEY: keys.accessTokens.publicKeyPem,
       GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,
       ...urls,
@@ -101,6 +105,7 @@ export async function startTestSupergraph(
   return {
     client: new GraphQLClient(gateway.url),
     gatewayUrl: gateway.url,
+    gatewayAdminUrl: gateway.adminUrl,
     keys,
     events,
     databases,

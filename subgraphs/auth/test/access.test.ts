@@ -24,12 +24,14 @@ describe('who may call what', () => {
     expect((await postToSubgraph({})).status).toBe(401);
   });
 
-  it('serves /readyz (database and event broker) and /healthz without a credential', async () => {
-    const base = env.supergraph.subgraphs.auth?.url.replace(/\/graphql$/, '') ?? '';
-    const readyz = await fetch(`${base}/readyz`);
+  it('serves /readyz (database and event broker) and /healthz on its admin port only', async () => {
+    const admin = env.supergraph.subgraphs.auth?.adminUrl ?? '';
+    const readyz = await fetch(`${admin}/readyz`);
     expect(readyz.status).toBe(200);
     expect(await readyz.json()).toEqual({ status: 'ok', checks: { database: 'ok', events: 'ok' } });
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+    const publicBase = env.supergraph.subgraphs.auth?.url.replace(/\/graphql$/, '') ?? '';
+    expect((await fetch(`${publicBase}/readyz`)).status).toBe(404);
   });
 
   it('answers 401 to a credential signed with another key or for another subgraph', async () => {
