@@ -129,7 +129,7 @@ describe('gateway', () => {
   it('reports a subgraph that is down as UNAVAILABLE naming it, without internals', async () => {
     const response = await supergraph.client.request('{ seller(username: "nobody") { fullName } }');
     expect(response.errors.map((error) => error.extensions)).toEqual([
-      { code: 'UNAVAILABLE', subgraph: 'users' },
+      { code: 'UNAVAILABLE', retryable: true, subgraph: 'users' },
     ]);
     expect(JSON.stringify(response.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
   });
