@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { startProcess, stopProcess, waitUntilReady } from './processes.js';
+import { hasExited, startProcess, stopProcess, waitUntilReady } from './processes.js';
 
 /** When a crashed service is started again, and when the launcher gives up on it. */
 export interface RestartPolicy {
@@ -68,6 +68,8 @@ export class SupervisedService {
     const child = this.#spawn();
     await waitUntilReady(this.name, this.#spec.readyUrl, child, timeoutMs);
     this.#supervising = !this.#stopping;
+    // An exit between the last readiness answer and now was not supervised yet.
+    if (hasExited(child)) this.#exited(child, child.exitCode, child.signalCode);
   }
 
   /** Stops for good: no restart from now on, and the current process (if any) is stopped. */
