@@ -12,11 +12,13 @@ export function startProcess(
     // Its own process group: Ctrl-C reaches only the launcher, which stops children gracefully.
     detached: true,
   });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM')
-      console.error(`${name} exited (${signal ?? `code ${code}`})`);
-  });
+  child.on('error', (error) => console.error(`${name}: ${error.message}`));
   return child;
+}
+
+/** Whether the process has ended (by an exit code or a signal). */
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 /** Polls a readiness URL until it answers 200, or fails after `timeoutMs`. */
@@ -28,8 +30,11 @@ export async function waitUntilReady(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`${name} stopped while starting (code ${child.exitCode})`);
+    if (hasExited(child)) {
+      throw new Error(
+        `${name} stopped while starting (${child.signalCode ?? `code ${child.exitCode}`})`,
+      );
+    }
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -40,17 +45,21 @@ export async function waitUntilReady(
   throw new Error(`${name} was not ready after ${timeoutMs / 1000} s (${url})`);
 }
 
-/** Sends SIGTERM to every child and waits for them to exit (graceful shutdown inside each). */
-export async function stopAll(children: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children
-      .filter((child) => child.exitCode === null)
-      .map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-  );
+/** Sends SIGTERM (graceful shutdown inside the service) and waits for the exit; a process still
+ * running after `killAfterMs` gets SIGKILL, so stopping never hangs. */
+export async function stopProcess(
+  child: ChildProcess,
+  name: string,
+  logError: (line: string) => void = console.error,
+  killAfterMs = 15_000,
+): Promise<void> {
+  if (hasExited(child)) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    logError(`${name} did not stop within ${killAfterMs / 1000} s of SIGTERM: killing it`);
+    child.kill('SIGKILL');
+  }, killAfterMs);
+  await exited;
+  clearTimeout(timer);
 }
