@@ -1,5 +1,6 @@
 import type { EventEnvelope } from './envelope.js';
 import { errorMessage, type EventLogger } from './logger.js';
+import { defaultMaxMessageBytes, encodeForPublish, type PublishResult } from './publish-result.js';
 import {
   defaultPrefetch,
   nextRetryDelay,
@@ -53,13 +54,19 @@ export class InProcessTransport implements EventTransport {
   private readonly logger: EventLogger | undefined;
   private closed = false;
 
-  constructor(options: { logger?: EventLogger } = {}) {
+  private readonly maxMessageBytes: number;
+
+  /** `maxMessageBytes`: larger bodies are reported as permanent failures (default 1 MiB, as AMQP). */
+  constructor(options: { logger?: EventLogger; maxMessageBytes?: number } = {}) {
     this.logger = options.logger;
+    this.maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
   }
 
-  async publish(envelopes: EventEnvelope[]): Promise<void> {
+  async publish(envelopes: EventEnvelope[]): Promise<PublishResult> {
     this.assertOpen();
-    for (const envelope of envelopes) this.route(envelope.type, JSON.stringify(envelope));
+    const { bodies, failed } = encodeForPublish(envelopes, this.maxMessageBytes);
+    for (const { envelope, body } of bodies) this.route(envelope.type, body.toString('utf8'));
+    return { failed };
   }
 
   /** Routes an arbitrary body (a string is sent as is, anything else as JSON). For tests. */
