@@ -37,6 +37,12 @@ export interface EventConsumerOptions<Tx extends SqlClient> {
   transactionMaxWaitMs?: number;
   /** Longest a handler's transaction may run (Prisma's timeout). Default 30000 ms. */
   transactionTimeoutMs?: number;
+  /**
+   * Deliveries waiting at the same time are handled in one transaction, up to this many (one
+   * inbox insert, one commit); if any of them fails the batch is rolled back and each is tried
+   * in a transaction of its own. 1 turns batching off. Default 50.
+   */
+  batchSize?: number;
   /** Inbox rows older than this are deleted (a duplicate arriving later would run again). Default 7 days. */
   inboxRetentionMs?: number;
   metrics?: EventMetrics;
@@ -49,13 +55,24 @@ const pruneEveryMs = 60_000;
 /** Raised inside the consumer when a transaction could not even start (no connection in time). */
 class NotStartedError extends Error {}
 
+type Handler<Tx> = (event: EventEnvelope, tx: Tx) => Promise<void>;
+
+interface Pending<Tx> {
+  event: EventEnvelope;
+  handler: Handler<Tx>;
+  meta: DeliveryMeta;
+  settle: (outcome: DeliveryOutcome) => void;
+}
+
 /**
  * Runs handlers exactly once per event id: each delivery inserts `(consumer, event id)` into
  * `inbox_events` and runs the handler in the same transaction; a duplicate finds the row and is
  * acknowledged without running the handler. Failures go to the transport's retry path and,
  * when the delays are used up, to the dead-letter queue. At most `concurrency` transactions
- * run at once; a transaction that cannot start in time (the pool is busy) is not a handler
- * failure: the delivery waits and tries again without spending a retry.
+ * run at once; deliveries that arrive meanwhile wait and go together into the next one (up to
+ * `batchSize`: one inbox insert and one commit for all, each handler's effects with its inbox
+ * row). A transaction that cannot start in time (the pool is busy) is not a handler failure:
+ * the deliveries wait and try again without spending a retry.
  */
 export class EventConsumer<Tx extends SqlClient = SqlClient> {
   readonly name: string;
@@ -72,8 +89,9 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
   private readonly metrics: EventMetrics | undefined;
   private subscription: Subscription | null = null;
   private stopping = false;
+  private readonly batchSize: number;
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly pending: Pending<Tx>[] = [];
   private readonly pauses = new Set<WakeableSleep>();
   private pruneTimer: NodeJS.Timeout | null = null;
 
@@ -89,6 +107,7 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
     this.retryDelaysMs = options.retryDelaysMs ?? [1000, 10_000, 60_000];
     this.prefetch = options.prefetch ?? defaultPrefetch;
     this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.batchSize = Math.max(1, options.batchSize ?? 50);
     this.maxWaitMs = options.transactionMaxWaitMs ?? 10_000;
     this.timeoutMs = options.transactionTimeoutMs ?? 30_000;
     this.inboxRetentionMs = options.inboxRetentionMs ?? sevenDaysMs;
@@ -178,14 +197,77 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
       );
       return 'ack';
     }
-    await this.acquire();
+    return new Promise<DeliveryOutcome>((settle) => {
+      this.pending.push({ event, handler, meta, settle });
+      this.pump();
+    });
+  }
+
+  /** Starts batches of waiting deliveries while fewer than `concurrency` transactions run. */
+  private pump(): void {
+    while (this.running < this.concurrency && this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.batchSize);
+      this.running += 1;
+      void this.runBatch(batch).finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async runBatch(batch: Pending<Tx>[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        const applied = await this.inTransaction((tx) => this.applyBatch(tx, batch));
+        batch.forEach((item, i) => {
+          this.settled(item, applied[i] === true);
+          item.settle('ack');
+        });
+        return;
+      } catch (err) {
+        this.logger.debug(
+          { consumer: this.name, size: batch.length, err: errorMessage(err) },
+          'event consumer: batch rolled back; handling its events one by one',
+        );
+      }
+    }
+    for (const item of batch) item.settle(await this.handleOne(item));
+  }
+
+  /** The batch's inbox rows in one statement, then each new event's handler, in order. */
+  private async applyBatch(tx: Tx, batch: Pending<Tx>[]): Promise<boolean[]> {
+    const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO inbox_events (consumer, event_id, type)
+       SELECT $1::text, e.id, e.type FROM unnest($2::uuid[], $3::text[]) AS e(id, type)
+       ON CONFLICT DO NOTHING RETURNING event_id::text AS id`,
+      this.name,
+      batch.map((item) => item.event.id),
+      batch.map((item) => item.event.type),
+    );
+    const fresh = new Set(inserted.map((row) => row.id));
+    const applied: boolean[] = [];
+    for (const item of batch) {
+      // The same id twice in one batch runs once (the set forgets it after the first).
+      const isNew = fresh.delete(item.event.id);
+      if (isNew) await item.handler(item.event, tx);
+      applied.push(isNew);
+    }
+    return applied;
+  }
+
+  private settled(item: Pending<Tx>, applied: boolean): void {
+    const { event } = item;
+    this.logger.debug(
+      { consumer: this.name, eventType: event.type, eventId: event.id, duplicate: !applied },
+      applied ? 'event consumer: handled' : 'event consumer: duplicate skipped',
+    );
+    this.report(applied ? 'handled' : 'duplicate');
+  }
+
+  private async handleOne({ event, handler, meta }: Pending<Tx>): Promise<DeliveryOutcome> {
     try {
-      const applied = await this.applyOnce(event, handler);
-      this.logger.debug(
-        { consumer: this.name, eventType: event.type, eventId: event.id, duplicate: !applied },
-        applied ? 'event consumer: handled' : 'event consumer: duplicate skipped',
-      );
-      this.report(applied ? 'handled' : 'duplicate');
+      const applied = await this.inTransaction((tx) => this.applyOne(tx, event, handler));
+      this.settled({ event, handler, meta, settle: () => undefined }, applied);
       return 'ack';
     } catch (err) {
       const retried = meta.attempt <= this.retryDelaysMs.length;
@@ -204,35 +286,34 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
       this.report('failed');
       this.report(retried ? 'retried' : 'dead_lettered');
       return 'retry';
-    } finally {
-      this.release();
     }
   }
 
+  private async applyOne(tx: Tx, event: EventEnvelope, handler: Handler<Tx>): Promise<boolean> {
+    const inserted = await tx.$executeRawUnsafe(
+      `INSERT INTO inbox_events (consumer, event_id, type) VALUES ($1::text, $2::uuid, $3::text)
+       ON CONFLICT DO NOTHING`,
+      this.name,
+      event.id,
+      event.type,
+    );
+    if (inserted === 0) return false;
+    await handler(event, tx);
+    return true;
+  }
+
   /**
-   * The inbox row and the handler in one transaction. A transaction that could not start (no
-   * connection within maxWait) is tried again after a pause, until the consumer stops.
+   * Runs `work` in a transaction with the consumer's limits. A transaction that could not start
+   * (no connection within maxWait) is tried again after a pause, until the consumer stops.
    */
-  private async applyOnce(
-    event: EventEnvelope,
-    handler: (event: EventEnvelope, tx: Tx) => Promise<void>,
-  ): Promise<boolean> {
+  private async inTransaction<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
     for (let waits = 1; ; waits++) {
       let started = false;
       try {
         return await this.db.$transaction(
-          async (tx) => {
+          (tx) => {
             started = true;
-            const inserted = await tx.$executeRawUnsafe(
-              `INSERT INTO inbox_events (consumer, event_id, type) VALUES ($1::text, $2::uuid, $3::text)
-               ON CONFLICT DO NOTHING`,
-              this.name,
-              event.id,
-              event.type,
-            );
-            if (inserted === 0) return false;
-            await handler(event, tx);
-            return true;
+            return work(tx);
           },
           { maxWait: this.maxWaitMs, timeout: this.timeoutMs },
         );
@@ -240,13 +321,7 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
         if (started || this.stopping) throw err;
         const delay = backoffDelay(waits, 50, 2000);
         this.logger.warn(
-          {
-            consumer: this.name,
-            eventId: event.id,
-            waits,
-            retryInMs: delay,
-            err: errorMessage(err),
-          },
+          { consumer: this.name, waits, retryInMs: delay, err: errorMessage(err) },
           'event consumer: no database connection in time; waiting, no retry spent',
         );
         await this.pause(delay);
@@ -263,20 +338,5 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
     } finally {
       this.pauses.delete(sleep);
     }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.running < this.concurrency) {
-      this.running += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next)
-      next(); // the slot passes on
-    else this.running -= 1;
   }
 }
