@@ -220,7 +220,7 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
       try {
         const applied = await this.inTransaction((tx) => this.applyBatch(tx, batch));
         batch.forEach((item, i) => {
-          this.settled(item, applied[i] === true);
+          this.settled(item.event, applied[i] === true);
           item.settle('ack');
         });
         return;
@@ -255,8 +255,7 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
     return applied;
   }
 
-  private settled(item: Pending<Tx>, applied: boolean): void {
-    const { event } = item;
+  private settled(event: EventEnvelope, applied: boolean): void {
     this.logger.debug(
       { consumer: this.name, eventType: event.type, eventId: event.id, duplicate: !applied },
       applied ? 'event consumer: handled' : 'event consumer: duplicate skipped',
@@ -267,7 +266,7 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
   private async handleOne({ event, handler, meta }: Pending<Tx>): Promise<DeliveryOutcome> {
     try {
       const applied = await this.inTransaction((tx) => this.applyOne(tx, event, handler));
-      this.settled({ event, handler, meta, settle: () => undefined }, applied);
+      this.settled(event, applied);
       return 'ack';
     } catch (err) {
       const retried = meta.attempt <= this.retryDelaysMs.length;
