@@ -17,6 +17,12 @@ import {
 import type { EventEnvelope } from './envelope.js';
 import { errorMessage, type EventLogger } from './logger.js';
 import {
+  defaultMaxMessageBytes,
+  encodeForPublish,
+  type PublishFailure,
+  type PublishResult,
+} from './publish-result.js';
+import {
   defaultPrefetch,
   nextRetryDelay,
   type ConsumeSpec,
@@ -52,6 +58,8 @@ export interface AmqpTransportOptions {
    * `consume` checks a listed consumer's types. Default the package's `consumerTopology`.
    */
   topology?: ConsumerTopology;
+  /** Larger message bodies are not published (reported as permanent failures). Default 1 MiB. */
+  maxMessageBytes?: number;
 }
 
 /** Raised while the transport has no usable connection (it is reconnecting, or closed). */
@@ -97,6 +105,7 @@ export class AmqpTransport implements EventTransport {
   private readonly confirmTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly topology: ConsumerTopology;
+  private readonly maxMessageBytes: number;
 
   private connection: ChannelModel | null = null;
   private publishChannel: ConfirmChannel | null = null;
@@ -118,6 +127,7 @@ export class AmqpTransport implements EventTransport {
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.topology = options.topology ?? consumerTopology;
+    this.maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
   }
 
   /** Connects now (otherwise the first publish or consume does). Rejects if the broker is unreachable. */
@@ -134,20 +144,21 @@ export class AmqpTransport implements EventTransport {
     return this.connection !== null;
   }
 
-  async publish(envelopes: EventEnvelope[]): Promise<void> {
-    if (envelopes.length === 0) return;
+  async publish(envelopes: EventEnvelope[]): Promise<PublishResult> {
+    if (envelopes.length === 0) return { failed: [] };
     const connection = await this.ensureConnection();
     const channel = this.publishChannel;
     if (!channel || this.connection !== connection) {
       throw new TransportUnavailableError('AMQP publish channel is not available');
     }
-    const confirms = envelopes.map(
-      (envelope) =>
-        new Promise<void>((resolve, reject) => {
+    const { bodies, failed } = encodeForPublish(envelopes, this.maxMessageBytes);
+    const confirms = bodies.map(
+      ({ envelope, body }) =>
+        new Promise<PublishFailure | null>((resolve) => {
           channel.publish(
             this.exchange,
             envelope.type,
-            Buffer.from(JSON.stringify(envelope)),
+            body,
             {
               persistent: true,
               contentType: 'application/json',
@@ -156,17 +167,32 @@ export class AmqpTransport implements EventTransport {
               appId: envelope.producer,
               timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
             },
-            (err: unknown) => (err ? reject(toError(err)) : resolve()),
+            (err: unknown) =>
+              resolve(
+                err ? { id: envelope.id, error: toError(err).message, permanent: false } : null,
+              ),
           );
         }),
     );
+    let outcomes: (PublishFailure | null)[];
     try {
-      await withTimeout(Promise.all(confirms), this.confirmTimeoutMs, 'publisher confirms');
+      outcomes = await withTimeout(
+        Promise.all(confirms),
+        this.confirmTimeoutMs,
+        'publisher confirms',
+      );
     } catch (err) {
       // A confirm that never comes means a dead connection the socket has not noticed yet.
       if (err instanceof TimeoutError) this.dropConnection(connection, err.message);
       throw err;
     }
+    // A channel that closed under the batch fails every pending confirm: an outage, not a
+    // refusal of these messages.
+    if (this.publishChannel !== channel || this.connection !== connection) {
+      throw new TransportUnavailableError('AMQP publish channel closed before every confirm came');
+    }
+    for (const outcome of outcomes) if (outcome) failed.push(outcome);
+    return { failed };
   }
 
   async consume(spec: ConsumeSpec, onMessage: MessageHandler): Promise<Subscription> {

@@ -66,3 +66,36 @@ export const eventTypes = Object.keys(eventContracts) as EventType[];
 export function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && Object.hasOwn(eventContracts, value);
 }
+
+/**
+ * What each event is about: the aggregate `type` (one producer owns it and numbers its
+ * versions) and the `data` field holding the aggregate's id (a uuid). Every event type needs
+ * an entry; `enqueueEvent` reads it to stamp `aggregateType`, `aggregateId` and `version`.
+ * Aggregates of different producers get different types (`user` is auth's account, `seller`
+ * users' profile), because each producer's database counts its own versions.
+ */
+export interface AggregateOf<T extends EventType> {
+  type: string;
+  idField: {
+    [K in keyof EventData<T>]: EventData<T>[K] extends string ? K : never;
+  }[keyof EventData<T>];
+}
+
+export const eventAggregates: { readonly [T in EventType]: AggregateOf<T> } = {
+  'auth.user.registered': { type: 'user', idField: 'userId' },
+  'auth.email.verification_requested': { type: 'user', idField: 'userId' },
+  'auth.password.reset_requested': { type: 'user', idField: 'userId' },
+  'auth.password.changed': { type: 'user', idField: 'userId' },
+  'auth.sign_in.code_requested': { type: 'user', idField: 'userId' },
+  'users.seller.created': { type: 'seller', idField: 'userId' },
+  'users.seller.updated': { type: 'seller', idField: 'userId' },
+};
+
+/** The aggregate an event is about: its type and id, read from `data` as its contract says. */
+export function aggregateOf<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+): { type: string; id: string } {
+  const aggregate = eventAggregates[type];
+  return { type: aggregate.type, id: String(data[aggregate.idField]) };
+}

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from './envelope.js';
 import { errorMessage, type EventLogger } from './logger.js';
+import { defaultMaxMessageBytes, encodeForPublish, type PublishResult } from './publish-result.js';
 import {
   defaultPrefetch,
   nextRetryDelay,
@@ -51,6 +52,8 @@ export interface InProcessTransportOptions {
   logger?: EventLogger;
   /** Consumer queues that exist (and collect events) from the start. Default `consumerTopology`. */
   topology?: ConsumerTopology;
+  /** Larger bodies are reported as permanent failures (default 1 MiB, as AMQP). */
+  maxMessageBytes?: number;
 }
 
 /** How many unroutable events `unroutable` keeps (the oldest go first); `unroutableCount` counts all. */
@@ -76,11 +79,13 @@ export class InProcessTransport implements EventTransport {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly logger: EventLogger | undefined;
   private readonly topology: ConsumerTopology;
+  private readonly maxMessageBytes: number;
   private closed = false;
 
   constructor(options: InProcessTransportOptions = {}) {
     this.logger = options.logger;
     this.topology = options.topology ?? consumerTopology;
+    this.maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
     for (const entry of this.topology) {
       if (entry.delivery !== 'queue') continue;
       const queue = this.queueNamed(entry.name);
@@ -88,9 +93,11 @@ export class InProcessTransport implements EventTransport {
     }
   }
 
-  async publish(envelopes: EventEnvelope[]): Promise<void> {
+  async publish(envelopes: EventEnvelope[]): Promise<PublishResult> {
     this.assertOpen();
-    for (const envelope of envelopes) this.route(envelope.type, JSON.stringify(envelope));
+    const { bodies, failed } = encodeForPublish(envelopes, this.maxMessageBytes);
+    for (const { envelope, body } of bodies) this.route(envelope.type, body.toString('utf8'));
+    return { failed };
   }
 
   /** Routes an arbitrary body (a string is sent as is, anything else as JSON). For tests. */

@@ -1,7 +1,10 @@
 export {
+  aggregateOf,
+  eventAggregates,
   eventContracts,
   eventTypes,
   isEventType,
+  type AggregateOf,
   type EventContracts,
   type EventData,
   type EventType,
@@ -14,11 +17,18 @@ export {
   type EventEnvelope,
 } from './envelope.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
-export { eventTablesSql } from './tables.js';
+export { eventTableNames, eventTablesSql } from './tables.js';
 export type { EventLogger } from './logger.js';
+export type { ConsumerOutcome, EventMetrics, OutboxBacklog } from './metrics.js';
 export { enqueueEvent } from './outbox.js';
+export { applyIfNewer } from './snapshot-versions.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { EventConsumer, type EventConsumerOptions, type EventHandlers } from './consumer.js';
+export {
+  defaultMaxMessageBytes,
+  type PublishFailure,
+  type PublishResult,
+} from './publish-result.js';
 export type {
   ConsumeSpec,
   DeliveryMeta,

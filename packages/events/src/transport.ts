@@ -1,6 +1,7 @@
 import type { EventType } from './contracts.js';
 import type { EventEnvelope } from './envelope.js';
 import type { DeliveryMode } from './topology.js';
+import type { PublishResult } from './publish-result.js';
 
 /** What a consumer wants from the transport; `queue` is the consumer's name (unprefixed). */
 export interface ConsumeSpec {
@@ -37,8 +38,12 @@ export interface Subscription {
 
 /** Moves envelopes from the relay to consumers. Implementations: AmqpTransport, InProcessTransport. */
 export interface EventTransport {
-  /** Resolves once every envelope is safely with the broker (confirmed); rejects otherwise. */
-  publish(envelopes: EventEnvelope[]): Promise<void>;
+  /**
+   * Resolves once every envelope is either safely with the broker (confirmed) or listed in
+   * `failed` (refused, too large); rejects when the batch as a whole could not be tried (no
+   * connection, confirms timed out), in which case any of them may or may not have arrived.
+   */
+  publish(envelopes: EventEnvelope[]): Promise<PublishResult>;
   consume(spec: ConsumeSpec, onMessage: MessageHandler): Promise<Subscription>;
   /** Resolves when the transport can move events now (connecting if needed); for /readyz. */
   ready(): Promise<void>;

@@ -10,6 +10,7 @@ import {
   retryQueueName,
   type EventEnvelope,
   type EventTransport,
+  type PublishResult,
   type Subscription,
 } from '../src/index.js';
 import { registeredUser } from './consumer-semantics.js';
@@ -31,16 +32,18 @@ class TimedTransport implements EventTransport {
   publishingMs = 0;
   failures = 0;
   constructor(private readonly inner: EventTransport) {}
-  async publish(envelopes: EventEnvelope[]): Promise<void> {
+  async publish(envelopes: EventEnvelope[]): Promise<PublishResult> {
     const started = performance.now();
+    let result: PublishResult;
     try {
-      await this.inner.publish(envelopes);
+      result = await this.inner.publish(envelopes);
     } catch (err) {
       this.failures += 1;
       throw err;
     }
     this.publishingMs += performance.now() - started;
-    this.published += envelopes.length;
+    this.published += envelopes.length - result.failed.length;
+    return result;
   }
   ready(): Promise<void> {
     return this.inner.ready();

@@ -1,14 +1,20 @@
-import type { EventEnvelope, EventTransport, Subscription } from '../src/index.js';
+import type { EventEnvelope, EventTransport, PublishResult, Subscription } from '../src/index.js';
 
 /**
  * A publish-only EventTransport that records what it was given; `failNext` makes the next
- * publishes reject and `hold` keeps one pending until released. For relay tests.
+ * publishes reject, `refuse` reports the given ids as refused (each time, as a nacking broker
+ * would) and `hold` keeps one pending until released. For relay tests.
  */
 export class RecordingTransport implements EventTransport {
   readonly published: EventEnvelope[] = [];
   readonly batches: EventEnvelope[][] = [];
   publishCalls = 0;
   private failuresLeft = 0;
+  private readonly refused = new Set<string>();
+
+  refuse(...ids: string[]): void {
+    for (const id of ids) this.refused.add(id);
+  }
   private gate: Promise<void> | null = null;
 
   failNext(times: number): void {
@@ -26,7 +32,7 @@ export class RecordingTransport implements EventTransport {
 
   async ready(): Promise<void> {}
 
-  async publish(envelopes: EventEnvelope[]): Promise<void> {
+  async publish(envelopes: EventEnvelope[]): Promise<PublishResult> {
     this.publishCalls += 1;
     if (this.gate) {
       const gate = this.gate;
@@ -37,8 +43,14 @@ export class RecordingTransport implements EventTransport {
       this.failuresLeft -= 1;
       throw new Error('broker unreachable');
     }
-    this.batches.push(envelopes);
-    this.published.push(...envelopes);
+    const accepted = envelopes.filter((envelope) => !this.refused.has(envelope.id));
+    this.batches.push(accepted);
+    this.published.push(...accepted);
+    return {
+      failed: envelopes
+        .filter((envelope) => this.refused.has(envelope.id))
+        .map((envelope) => ({ id: envelope.id, error: 'refused by the broker', permanent: false })),
+    };
   }
 
   async consume(): Promise<Subscription> {

@@ -6,6 +6,8 @@ import { postgresAdminUrl, randomSuffix } from './services.js';
 export interface TestDatabase {
   name: string;
   db: PgSqlClient;
+  /** Another client on a pool of its own with at most `max` connections (ended by drop()). */
+  client(max: number): PgSqlClient;
   drop(): Promise<void>;
 }
 
@@ -29,10 +31,18 @@ export async function createTestDatabase(extraSql = ''): Promise<TestDatabase> {
   // An idle client killed by drop() (e.g. after a failed test left workers running) must not crash the run.
   pool.on('error', () => undefined);
   await pool.query(eventTablesSql + extraSql);
+  const extraPools: pg.Pool[] = [];
   return {
     name,
     db: new PgSqlClient(pool),
+    client(max) {
+      const extra = new pg.Pool({ connectionString: url.toString(), max });
+      extra.on('error', () => undefined);
+      extraPools.push(extra);
+      return new PgSqlClient(extra);
+    },
     async drop() {
+      await Promise.all(extraPools.map((extra) => extra.end()));
       await pool.end();
       await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
