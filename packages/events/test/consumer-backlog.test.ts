@@ -41,6 +41,7 @@ describe('consumers under backlog on a pool of 2 connections', () => {
     await deleteTopology(amqpUrl, {
       exchange,
       queues: names.map((name) => queuePrefix + name),
+      queuePrefix,
       retryDelaysMs,
     });
     await database?.drop();

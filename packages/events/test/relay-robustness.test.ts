@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { declareExchange } from '../src/amqp-topology.js';
 import {
   AmqpTransport,
   createEnvelope,
   enqueueEvent,
+  deleteTopology,
   OutboxRelay,
   type EventEnvelope,
   type OutboxRelayOptions,
@@ -37,11 +39,11 @@ describe('relay: a row that cannot be published does not block the rows behind i
     database = await createTestDatabase();
     side = await connect(amqpUrl);
     channel = await side.createChannel();
-    await channel.assertExchange(exchange, 'topic', { durable: true });
+    await declareExchange(channel, exchange);
   });
   afterAll(async () => {
     await Promise.all(relays.map((relay) => relay.stop()));
-    await channel?.deleteExchange(exchange);
+    await deleteTopology(amqpUrl, { exchange, queues: [], topology: [] });
     await side?.close();
     await database?.drop();
   });
@@ -123,6 +125,7 @@ describe('relay: a row that cannot be published does not block the rows behind i
       const transport = new AmqpTransport({
         url: amqpUrl,
         exchange,
+        topology: [],
         logger: testLogger(),
         maxMessageBytes: 64 * 1024,
       });
@@ -217,7 +220,7 @@ describe('relay: a row that cannot be published does not block the rows behind i
   it('AmqpTransport.publish reports the envelopes the broker nacks and confirms the rest', async () => {
     const nackExchange = `${exchange}.nack`;
     const full = `test_${randomSuffix()}.full`;
-    await channel.assertExchange(nackExchange, 'topic', { durable: true });
+    await declareExchange(channel, nackExchange);
     await channel.assertQueue(full, {
       durable: false,
       arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' },
@@ -226,6 +229,7 @@ describe('relay: a row that cannot be published does not block the rows behind i
     const transport = new AmqpTransport({
       url: amqpUrl,
       exchange: nackExchange,
+      topology: [],
       logger: testLogger(),
     });
     try {
@@ -248,7 +252,7 @@ describe('relay: a row that cannot be published does not block the rows behind i
     } finally {
       await transport.close();
       await channel.deleteQueue(full);
-      await channel.deleteExchange(nackExchange);
+      await deleteTopology(amqpUrl, { exchange: nackExchange, queues: [], topology: [] });
     }
   });
 });
