@@ -20,7 +20,7 @@ import {
   type EventMetrics,
 } from '@jobber/events';
 import { testConfig } from '@jobber/test-kit';
-import { PgTransactions } from './events-sql-client.js';
+import { pgTransactions } from './lib/pg-sql-client.js';
 import { machineSummary } from './lib/machine.js';
 import { printTable, round } from './lib/table.js';
 
@@ -60,7 +60,7 @@ const effectSql = 'CREATE TABLE effects (user_id uuid PRIMARY KEY, username text
 
 async function producer(names: Names, count: number): Promise<Message> {
   const pool = new pg.Pool({ connectionString: names.databaseUrl, max: PRODUCERS });
-  const db = new PgTransactions(pool);
+  const db = pgTransactions(pool);
   const cpu = process.cpuUsage();
   const started = performance.now();
   let next = 0;
@@ -92,7 +92,7 @@ async function producer(names: Names, count: number): Promise<Message> {
 async function relay(names: Names, count: number): Promise<Message> {
   const logger = quiet();
   const pool = new pg.Pool({ connectionString: names.databaseUrl, max: settings.relay.pool });
-  const db = new PgTransactions(pool);
+  const db = pgTransactions(pool);
   const transport = new AmqpTransport({ url: testConfig.TEST_AMQP_URL, ...names, logger });
   // Counted through the metrics hook: polling the database would cost it more than the relay.
   let sent = 0;
@@ -125,7 +125,7 @@ async function consumer(names: Names, count: number): Promise<Message> {
   const metrics = counting({ handled: () => (handled += 1) });
   const events = new EventConsumer({
     name: CONSUMER,
-    db: new PgTransactions(pool),
+    db: pgTransactions(pool),
     transport,
     logger,
     ...settings.consumer,

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { SqlClient } from '@jobber/events';
+import type { SqlClient, TransactionalSqlClient } from '@jobber/events';
 
-/** The events package's SqlClient over one pg connection (positional `$1` parameters). */
-export function pgSqlClient(client: pg.PoolClient): SqlClient {
+/** The events package's SqlClient over a pg pool or one connection (positional `$1` parameters). */
+export function pgSqlClient(client: pg.Pool | pg.PoolClient): SqlClient {
   return {
     async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
       return (await client.query(query, values)).rows as T;
@@ -33,4 +33,9 @@ export async function inTransaction<T>(
   } finally {
     client.release(broken);
   }
+}
+
+/** A TransactionalSqlClient on a pg pool (BEGIN/COMMIT on one of its connections). */
+export function pgTransactions(pool: pg.Pool): TransactionalSqlClient<SqlClient> {
+  return { ...pgSqlClient(pool), $transaction: (fn) => inTransaction(pool, fn) };
 }

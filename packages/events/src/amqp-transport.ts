@@ -14,6 +14,7 @@ import {
   defaultExchange,
   retryQueueName,
 } from './amqp-topology.js';
+import { copiedMessageOptions, withoutDeathHeaders } from './amqp-message-copy.js';
 import type { EventEnvelope } from './envelope.js';
 import { errorMessage, type EventLogger } from './logger.js';
 import {
@@ -502,15 +503,10 @@ export class AmqpTransport implements EventTransport {
       channel.sendToQueue(
         queue,
         message.content,
-        {
-          persistent: true,
-          contentType: properties.contentType as string | undefined,
-          messageId: properties.messageId as string | undefined,
-          type: properties.type as string | undefined,
-          appId: properties.appId as string | undefined,
-          timestamp: properties.timestamp as number | undefined,
-          headers: { ...withoutDeathHeaders(properties.headers), ...extraHeaders },
-        },
+        copiedMessageOptions(properties, {
+          ...withoutDeathHeaders(properties.headers),
+          ...extraHeaders,
+        }),
         (err: unknown) => (err ? reject(toError(err)) : resolve()),
       );
     });
@@ -556,20 +552,4 @@ function readAttempt(headers: MessagePropertyHeaders | undefined): number {
   const value: unknown = headers?.[attemptHeader];
   const attempt = typeof value === 'number' ? value : Number(value);
   return Number.isInteger(attempt) && attempt >= 1 ? attempt : 1;
-}
-
-function withoutDeathHeaders(headers: MessagePropertyHeaders | undefined): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (
-      key === 'x-death' ||
-      key === 'x-delivery-count' ||
-      key.startsWith('x-first-death') ||
-      key.startsWith('x-last-death')
-    ) {
-      continue;
-    }
-    copy[key] = value;
-  }
-  return copy;
 }

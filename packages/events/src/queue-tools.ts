@@ -13,6 +13,7 @@ import {
   declareRetryQueues,
   retryQueueName,
 } from './amqp-topology.js';
+import { copiedMessageOptions, withoutDeathHeaders } from './amqp-message-copy.js';
 import { attemptHeader, deadReasonHeader } from './amqp-transport.js';
 import { consumerTopology, findTopologyEntry, type ConsumerTopology } from './topology.js';
 
@@ -106,14 +107,8 @@ export async function listDeadLetters(
 }
 
 function replayHeaders(headers: MessagePropertyHeaders | undefined): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (key === 'x-death' || key === 'x-delivery-count' || key === deadReasonHeader) continue;
-    if (key.startsWith('x-first-death') || key.startsWith('x-last-death')) continue;
-    copy[key] = value;
-  }
-  copy[attemptHeader] = 1;
-  return copy;
+  const { [deadReasonHeader]: _reason, ...kept } = withoutDeathHeaders(headers);
+  return { ...kept, [attemptHeader]: 1 };
 }
 
 /** Where `replay` sends a queue's messages: a queue, or an exchange with each message's type. */
@@ -147,15 +142,7 @@ export async function moveMessages(
     if (message === false) break;
     const summary = summarise(message);
     const { properties } = message;
-    const options = {
-      persistent: true,
-      contentType: properties.contentType as string | undefined,
-      messageId: properties.messageId as string | undefined,
-      type: properties.type as string | undefined,
-      appId: properties.appId as string | undefined,
-      timestamp: properties.timestamp as number | undefined,
-      headers: replayHeaders(properties.headers),
-    };
+    const options = copiedMessageOptions(properties, replayHeaders(properties.headers));
     await new Promise<void>((resolve, reject) => {
       const done = (err: unknown) =>
         err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve();
