@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deleteTopology } from '@jobber/events';
 import {
   GraphQLClient,
-  childProcessEnv,
   createTestDatabase,
   eventually,
   signUpMember,
@@ -16,40 +13,17 @@ import {
   waitForBuyerProfile,
   type TestDatabase,
 } from '@jobber/test-kit';
+import { exited, spawnLauncher, type Launcher, type ServiceName } from './launcher-harness.js';
 
 // The launcher restarts a crashed service (here a subgraph killed with SIGKILL) with back-off,
 // still stops everything on Ctrl-C, also a service it is restarting, and gives up, exiting 1,
 // on a service that keeps crashing at start. Own ports, databases, exchange and data folder.
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const events = testEventNames();
 let databases: TestDatabase[] = [];
 let dataDir = '';
 
-interface Launcher {
-  process: ChildProcess;
-  ports: { gateway: number; auth: number; users: number };
-  /** Everything it printed so far (its own lines and its services'). */
-  output(): string;
-  /** The pids of every `<service>: started (pid N)` line so far, oldest first. */
-  pids(service: string): number[];
-}
 let launcher: Launcher | undefined;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 function isRunning(pid: number): boolean {
   try {
@@ -82,47 +56,18 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startLauncher(): Promise<Launcher> {
-  const ports = { gateway: await freePort(), auth: await freePort(), users: await freePort() };
-  const adminPorts = { gateway: await freePort(), auth: await freePort(), users: await freePort() };
   const [auth, users] = databases;
-  const child = spawn(process.execPath, ['--conditions=@jobber/source', '--import', 'tsx', main], {
-    env: childProcessEnv({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      GATEWAY_PORT: String(ports.gateway),
-      AUTH_PORT: String(ports.auth),
-      USERS_PORT: String(ports.users),
-      GATEWAY_ADMIN_PORT: String(adminPorts.gateway),
-      AUTH_ADMIN_PORT: String(adminPorts.auth),
-      USERS_ADMIN_PORT: String(adminPorts.users),
-      AUTH_DATABASE_URL: auth?.url ?? '',
-      USERS_DATABASE_URL: users?.url ?? '',
-      AMQP_URL: events.amqpUrl,
-      EVENTS_EXCHANGE: events.exchange,
-      EVENTS_QUEUE_PREFIX: events.queuePrefix,
-      JOBBER_DATA_DIR: dataDir,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const started: Launcher = {
-    process: child,
-    ports,
-    output: () => output,
-    pids: (service) =>
-      [...output.matchAll(new RegExp(`^${service}: started \\(pid (\\d+)\\)$`, 'gm'))].map(
-        (match) => Number(match[1]),
-      ),
-  };
+  if (!auth || !users) throw new Error('no test databases');
+  const started = await spawnLauncher({ databases: { auth, users }, events, dataDir });
   launcher = started;
+  const output = started.output;
+  const child = started.process;
   await awaitOutput(
     started,
-    () => output.includes('Jobber is up') || child.exitCode !== null,
+    () => output().includes('Jobber is up') || child.exitCode !== null,
     'the start banner',
   );
-  expect(output).toContain('Jobber is up');
+  expect(output()).toContain('Jobber is up');
   return started;
 }
 
@@ -143,7 +88,7 @@ async function awaitOutput<T>(
 }
 
 /** The newest `<service>: started (pid N)` after the ones in `known`. */
-function newPid(running: Launcher, service: string, known: number[]): Promise<number> {
+function newPid(running: Launcher, service: ServiceName, known: number[]): Promise<number> {
   return awaitOutput(
     running,
     () => running.pids(service).find((pid) => !known.includes(pid)),
@@ -152,7 +97,7 @@ function newPid(running: Launcher, service: string, known: number[]): Promise<nu
 }
 
 async function expectAllPortsClosed(running: Launcher, except: number[] = []): Promise<void> {
-  for (const port of Object.values(running.ports)) {
+  for (const port of [...Object.values(running.ports), ...Object.values(running.adminPorts)]) {
     if (!except.includes(port)) expect(await accepts(port), `port ${port}`).toBe(false);
   }
 }

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber/test-kit';
+
+// `npm start` as the launcher tests run it: its own process, free ports, the test's databases,
+// exchange and data folder, and everything it prints kept.
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+export type ServiceName = 'gateway' | 'auth' | 'users';
+
+export interface Launcher {
+  process: ChildProcess;
+  /** Public ports by service. */
+  ports: Record<ServiceName, number>;
+  /** Admin ports (health, readiness, metrics) by service. */
+  adminPorts: Record<ServiceName, number>;
+  /** Everything it printed so far (its own lines and its services'). */
+  output(): string;
+  /** The pids of every `<service>: started (pid N)` line so far, oldest first. */
+  pids(service: ServiceName): number[];
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Resolves with the exit code (null when a signal ended it) once the process has exited. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+async function freePorts(): Promise<Record<ServiceName, number>> {
+  return { gateway: await freePort(), auth: await freePort(), users: await freePort() };
+}
+
+/** Spawns the launcher on free ports; it is up once its output says "Jobber is up". */
+export async function spawnLauncher(options: {
+  databases: { auth: TestDatabase; users: TestDatabase };
+  events: TestEventNames;
+  dataDir: string;
+}): Promise<Launcher> {
+  const { databases, events, dataDir } = options;
+  const ports = await freePorts();
+  const adminPorts = await freePorts();
+  const child = spawn(process.execPath, ['--conditions=@jobber/source', '--import', 'tsx', main], {
+    env: childProcessEnv({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      GATEWAY_PORT: String(ports.gateway),
+      AUTH_PORT: String(ports.auth),
+      USERS_PORT: String(ports.users),
+      GATEWAY_ADMIN_PORT: String(adminPorts.gateway),
+      AUTH_ADMIN_PORT: String(adminPorts.auth),
+      USERS_ADMIN_PORT: String(adminPorts.users),
+      AUTH_DATABASE_URL: databases.auth.url,
+      USERS_DATABASE_URL: databases.users.url,
+      AMQP_URL: events.amqpUrl,
+      EVENTS_EXCHANGE: events.exchange,
+      EVENTS_QUEUE_PREFIX: events.queuePrefix,
+      JOBBER_DATA_DIR: dataDir,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    process: child,
+    ports,
+    adminPorts,
+    output: () => output,
+    pids: (service) =>
+      [...output.matchAll(new RegExp(`^${service}: started \\(pid (\\d+)\\)$`, 'gm'))].map(
+        (match) => Number(match[1]),
+      ),
+  };
+}
