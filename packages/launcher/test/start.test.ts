@@ -49,15 +49,16 @@ describe('npm start', () => {
     launcher = running;
     const output = () => running.output();
 
-    await eventually(() => output().includes('Jobber is up'), {
+    // The banner ends with the gateway's URL (its lines may arrive in separate chunks).
+    const url = `http://127.0.0.1:${running.ports.gateway}/graphql`;
+    await eventually(() => output().includes(`GraphQL:    ${url}`), {
       timeoutMs: 60_000,
       intervalMs: 100,
       what: 'the start banner',
     }).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; output so far:\n${output()}`);
     });
-    const url = `http://127.0.0.1:${running.ports.gateway}/graphql`;
-    expect(output()).toContain(url);
+    expect(output()).toContain('Jobber is up');
     // Health and metrics are on the admin ports only.
     for (const service of ['gateway', 'auth', 'users'] as const) {
       const [publicPort, adminPort] = [running.ports[service], running.adminPorts[service]];
