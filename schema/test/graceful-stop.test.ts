@@ -68,54 +68,60 @@ function signUp(url: string, agent: Agent): Promise<Outcome> {
 }
 
 describe('stopping the gateway under keep-alive sign-ups', () => {
-  it('answers or refuses every sign-up; the accounts committed are exactly those answered', async () => {
-    const gateway = await startGateway(
-      parseGatewayConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        ADMIN_PORT: '0',
-        AUTH_JWT_PUBLIC_KEY: supergraph.keys.accessTokens.publicKeyPem,
-        GATEWAY_INTERNAL_PRIVATE_KEY: supergraph.keys.internal.privateKeyPem,
-        AUTH_URL: supergraph.subgraphs.auth?.url ?? '',
-        USERS_URL: 'http://127.0.0.1:9/graphql',
-      }),
-      createLogger({ service: 'gateway', level: testConfig.TEST_LOG_LEVEL }),
-    );
-    const outcomes: Outcome[] = [];
-    let stopping = false;
-    const clients = Array.from({ length: 6 }, async () => {
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      for (;;) {
-        const outcome = await signUp(gateway.url, agent);
-        outcomes.push(outcome);
-        if (outcome === 'refused' || outcome === 'cut' || (stopping && outcome === 'error')) break;
+  it(
+    'answers or refuses every sign-up; the accounts committed are exactly those answered',
+    { timeout: 90_000 },
+    async () => {
+      const gateway = await startGateway(
+        parseGatewayConfig({
+          NODE_ENV: 'test',
+          PORT: '0',
+          ADMIN_PORT: '0',
+          AUTH_JWT_PUBLIC_KEY: supergraph.keys.accessTokens.publicKeyPem,
+          GATEWAY_INTERNAL_PRIVATE_KEY: supergraph.keys.internal.privateKeyPem,
+          AUTH_URL: supergraph.subgraphs.auth?.url ?? '',
+          USERS_URL: 'http://127.0.0.1:9/graphql',
+        }),
+        createLogger({ service: 'gateway', level: testConfig.TEST_LOG_LEVEL }),
+      );
+      const outcomes: Outcome[] = [];
+      let stopping = false;
+      const clients = Array.from({ length: 6 }, async () => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        for (;;) {
+          const outcome = await signUp(gateway.url, agent);
+          outcomes.push(outcome);
+          if (outcome === 'refused' || outcome === 'cut' || (stopping && outcome === 'error'))
+            break;
+        }
+        agent.destroy();
+      });
+      // Under way before the stop: a dozen sign-ups answered (slow on a busy machine).
+      const deadline = Date.now() + 60_000;
+      while (outcomes.filter((o) => o === 'signed-up').length < 12) {
+        if (Date.now() > deadline)
+          throw new Error(`the sign-ups never got going: ${outcomes.join()}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      agent.destroy();
-    });
-    const deadline = Date.now() + 20_000;
-    while (outcomes.filter((o) => o === 'signed-up').length < 30) {
-      if (Date.now() > deadline)
-        throw new Error(`the sign-ups never got going: ${outcomes.join()}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    stopping = true;
-    // A grace beyond the test's timeout: a clean stop never reaches it.
-    const report = await gateway.stop(120_000);
-    await Promise.all(clients);
+      stopping = true;
+      // A grace beyond the test's timeout: a clean stop never reaches it.
+      const report = await gateway.stop(120_000);
+      await Promise.all(clients);
 
-    const database = new pg.Client({ connectionString: supergraph.databases.auth?.url });
-    await database.connect();
-    const accounts = Number(
-      (await database.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0]?.n,
-    );
-    await database.end();
-    const count = (outcome: Outcome) => outcomes.filter((o) => o === outcome).length;
-    expect({
-      connectionsCut: report.connectionsCut,
-      cut: count('cut'),
-      error: count('error'),
-      refused: count('refused'),
-      accounts,
-    }).toEqual({ connectionsCut: 0, cut: 0, error: 0, refused: 6, accounts: count('signed-up') });
-  });
+      const database = new pg.Client({ connectionString: supergraph.databases.auth?.url });
+      await database.connect();
+      const accounts = Number(
+        (await database.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0]?.n,
+      );
+      await database.end();
+      const count = (outcome: Outcome) => outcomes.filter((o) => o === outcome).length;
+      expect({
+        connectionsCut: report.connectionsCut,
+        cut: count('cut'),
+        error: count('error'),
+        refused: count('refused'),
+        accounts,
+      }).toEqual({ connectionsCut: 0, cut: 0, error: 0, refused: 6, accounts: count('signed-up') });
+    },
+  );
 });

@@ -175,22 +175,20 @@ describe('relay: a row that cannot be published does not block the rows behind i
     const [refused, ...rest] = await enqueueHealthy(5);
     if (!refused) throw new Error('no rows');
     transport.refuse(refused.id);
-    const relay = relayWith({
-      transport,
-      logger,
-      pollIntervalMs: 20,
-      maxAttempts: 3,
-      rowBackoffBaseMs: 50,
-      rowMaxBackoffMs: 200,
-    });
-    // One pass: the rest is sent, the refused row waits for its next attempt.
-    expect(await relay.drain()).toBe(4);
+    const options = { transport, logger, pollIntervalMs: 20, maxAttempts: 3 };
+    // One pass, with a back-off far longer than the test (however slow the machine): the rest
+    // is sent, the refused row waits for its next attempt.
+    const patient = relayWith({ ...options, rowBackoffBaseMs: 600_000, rowMaxBackoffMs: 600_000 });
+    expect(await patient.drain()).toBe(4);
     expect(transport.published.map((e) => e.id)).toEqual(rest.map((e) => e.id));
     let refusedRow = (await rows())[0];
     expect(refusedRow).toMatchObject({ id: refused.id, sent: false, attempts: 1, parked: false });
     expect(refusedRow?.waiting).toBe(true);
     expect(refusedRow?.last_error).toBe('refused by the broker');
 
+    // Its attempt due now, and short back-offs from here: two more attempts, then parked.
+    await database.db.$executeRawUnsafe('UPDATE outbox_events SET next_attempt_at = now()');
+    const relay = relayWith({ ...options, rowBackoffBaseMs: 50, rowMaxBackoffMs: 200 });
     relay.start();
     refusedRow = (
       await waitFor(rows, (current) => current[0]?.parked === true, { what: 'the row parked' })
