@@ -11,6 +11,12 @@ import {
   type EventTransport,
   type Subscription,
 } from './transport.js';
+import {
+  assertConsumerMatchesTopology,
+  consumerTopology,
+  findTopologyEntry,
+  type ConsumerTopology,
+} from './topology.js';
 
 /** One handler per event type; it runs inside the transaction that records the inbox row. */
 export type EventHandlers<Tx> = {
@@ -46,6 +52,12 @@ export interface EventConsumerOptions<Tx extends SqlClient> {
   /** Inbox rows older than this are deleted (a duplicate arriving later would run again). Default 7 days. */
   inboxRetentionMs?: number;
   metrics?: EventMetrics;
+  /**
+   * The list `start()` checks a listed consumer's handlers against (a mismatch throws
+   * TopologyMismatchError); unlisted consumers start with the transport's warning. Default
+   * the package's `consumerTopology`.
+   */
+  topology?: ConsumerTopology;
 }
 
 const consumerName = /^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_.-]*$/;
@@ -87,6 +99,7 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
   private readonly timeoutMs: number;
   private readonly inboxRetentionMs: number;
   private readonly metrics: EventMetrics | undefined;
+  private readonly topology: ConsumerTopology;
   private subscription: Subscription | null = null;
   private stopping = false;
   private readonly batchSize: number;
@@ -112,15 +125,23 @@ export class EventConsumer<Tx extends SqlClient = SqlClient> {
     this.timeoutMs = options.transactionTimeoutMs ?? 30_000;
     this.inboxRetentionMs = options.inboxRetentionMs ?? sevenDaysMs;
     this.metrics = options.metrics;
+    this.topology = options.topology ?? consumerTopology;
   }
 
-  /** Declares the queue (bound to every type with a handler) and starts consuming. */
+  /**
+   * Declares the queue (bound to every type with a handler) and starts consuming. A consumer in
+   * the topology list whose handlers differ from its entry fails here (TopologyMismatchError),
+   * whatever list its transport was given.
+   */
   async start(): Promise<void> {
     if (this.subscription) return;
     this.stopping = false;
     const types = (Object.keys(this.handlers) as EventType[]).filter(
       (type) => this.handlers[type] !== undefined,
     );
+    if (findTopologyEntry(this.topology, this.name)) {
+      assertConsumerMatchesTopology(this.name, types, undefined, this.topology);
+    }
     this.subscription = await this.transport.consume(
       { queue: this.name, types, retryDelaysMs: this.retryDelaysMs, prefetch: this.prefetch },
       (raw, meta) => this.handle(raw, meta),

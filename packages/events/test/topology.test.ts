@@ -1,15 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertConsumerMatchesTopology,
   consumerTopology,
   createEnvelope,
+  EventConsumer,
   InProcessTransport,
   isEventType,
   TopologyMismatchError,
   type ConsumerTopology,
   type EventEnvelope,
+  type EventHandlers,
+  type SqlClient,
 } from '../src/index.js';
 import { registeredUser } from './consumer-semantics.js';
+import { RecordingLogger } from './recording-logger.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { waitFor } from './wait-for.js';
 
 const topology: ConsumerTopology = [
@@ -138,6 +143,88 @@ describe('InProcessTransport topology', () => {
       { what: 'the broadcast' },
     );
     expect(first).toEqual([]);
+    await transport.close();
+  });
+});
+
+describe('EventConsumer.start() and the topology list', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  // The transport is given an empty list, so only the consumer's own check can refuse.
+  const consumer = (
+    name: string,
+    handlers: EventHandlers<SqlClient>,
+    transport = new InProcessTransport({ topology: [] }),
+  ) =>
+    new EventConsumer({
+      name,
+      db: database.db,
+      transport,
+      logger: new RecordingLogger(),
+      handlers,
+    });
+
+  it('fails to start a listed consumer whose handlers disagree with its entry, and consumes nothing', async () => {
+    const transport = new InProcessTransport({ topology: [] });
+    const wrong = consumer(
+      'users.accounts',
+      { 'auth.user.registered': async () => {}, 'auth.password.changed': async () => {} },
+      transport,
+    );
+    await expect(wrong.start()).rejects.toThrow(
+      /"users.accounts" disagrees with the topology list \(handled but not listed: auth.password.changed\)/,
+    );
+    const none = consumer('users.accounts', {}, transport);
+    await expect(none.start()).rejects.toThrow(TopologyMismatchError);
+    // Nothing subscribed: the queue is still free for a consumer that matches.
+    const handled: string[] = [];
+    const right = consumer(
+      'users.accounts',
+      { 'auth.user.registered': async (event) => void handled.push(event.id) },
+      transport,
+    );
+    await right.start();
+    const event = createEnvelope('auth', 'auth.user.registered', registeredUser());
+    await transport.publish([event]);
+    await waitFor(
+      () => handled,
+      (ids) => ids.length >= 1,
+      { what: 'the listed consumer' },
+    );
+    expect(handled).toEqual([event.id]);
+    await right.stop();
+    await transport.close();
+  });
+
+  it('starts an unlisted consumer (as tests use them)', async () => {
+    const transport = new InProcessTransport({ topology: [] });
+    const handled: string[] = [];
+    const unlisted = consumer(
+      'tests.unlisted',
+      { 'auth.password.changed': async (event) => void handled.push(event.id) },
+      transport,
+    );
+    await unlisted.start();
+    const { userId, email, username } = registeredUser();
+    const event = createEnvelope('auth', 'auth.password.changed', {
+      userId,
+      email,
+      username,
+      changedAt: new Date().toISOString(),
+    });
+    await transport.publish([event]);
+    await waitFor(
+      () => handled,
+      (ids) => ids.length >= 1,
+      { what: 'the unlisted consumer' },
+    );
+    await unlisted.stop();
     await transport.close();
   });
 });

@@ -41,10 +41,22 @@ export {
 } from './loaders.js';
 export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';
+export {
+  createEventMetrics,
+  type DeadLetterReader,
+  type EventMetricsOptions,
+} from './event-metrics.js';
+export {
+  EventConnections,
+  NoEventConnectionError,
+  consumerConcurrency,
+  eventConnectionBudget,
+} from './event-connections.js';
 export { stopOnSignals } from './shutdown.js';
 export { createPrismaClient, isUniqueViolation, isUuid, type DatabaseSettings } from './prisma.js';
 export {
   startSubgraphService,
+  type ConsumerDefaults,
   type RunningService,
   type SubgraphServiceDefinition,
   type SubgraphServiceOptions,

@@ -18,7 +18,7 @@ import {
   INTERNAL_CREDENTIAL_HEADER,
   createInternalCredentialVerifier,
 } from './internal-credential.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import type { ReadinessCheck } from './readiness.js';
 import { createSubscriptionServer } from './subscriptions.js';
 
@@ -39,6 +39,8 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   readiness?: readonly ReadinessCheck[];
   /** Extra routes beside /graphql (webhooks), not behind the internal credential. */
   routes?: readonly HttpRoute[];
+  /** The registry /metrics serves (the service adds its event metrics to it); by default a new one. */
+  metrics?: Metrics;
   /** Introspection on the subgraph itself (the gateway never needs it: it serves a static supergraph). */
   introspection?: boolean;
 }
@@ -47,7 +49,7 @@ export async function startSubgraphServer<C extends RequestContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningServer> {
   const { logger } = options;
-  const metrics = createMetrics(options.name);
+  const metrics = options.metrics ?? createMetrics(options.name);
   const verifier = createInternalCredentialVerifier({
     publicKeyPem: options.internalPublicKeyPem,
     audience: options.name,

@@ -1,10 +1,22 @@
 import {
   AmqpTransport,
+  InProcessTransport,
   OutboxRelay,
+  consumerTopology,
+  deadLetterDepth,
+  type ConsumerTopology,
+  type EventConsumerOptions,
   type EventTransport,
   type TransactionalSqlClient,
 } from '@jobber/events';
+import {
+  EventConnections,
+  consumerConcurrency,
+  eventConnectionBudget,
+} from './event-connections.js';
+import { createEventMetrics, type DeadLetterReader } from './event-metrics.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
 import type { DatabaseSettings } from './prisma.js';
 import type { RequestContext, RequestIdentity } from './identity.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -36,6 +48,16 @@ interface Startable {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * What every EventConsumer of the subgraph takes from the kit; spread it into the options:
+ * `new EventConsumer({ ...deps.consumerOptions, name, db: store.consumerDb, handlers })`.
+ * It reports to the service's /metrics and runs at most `concurrency` transactions, sized to
+ * DATABASE_POOL_SIZE (event-connections.ts).
+ */
+export type ConsumerDefaults = Required<
+  Pick<EventConsumerOptions<never>, 'transport' | 'logger' | 'metrics' | 'concurrency'>
+>;
 
 /** The subgraph's own part, built once the database, relay and transport exist. */
 export interface SubgraphWiring<C extends RequestContext> {
@@ -69,6 +91,10 @@ export interface SubgraphServiceDefinition<P extends PrismaLike, C extends Reque
     relay: OutboxRelay;
     transport: EventTransport;
     logger: Logger;
+    /** Spread into every consumer's options (metrics, concurrency sized to the pool). */
+    consumerOptions: ConsumerDefaults;
+    /** What the relay and consumers share of the pool; `SubgraphStore.consumerDb` uses it. */
+    eventConnections: EventConnections;
   }) => SubgraphWiring<C> | Promise<SubgraphWiring<C>>;
 }
 
@@ -87,9 +113,38 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
   const transport =
     options.transport ??
     new AmqpTransport({ ...settings.events, url: settings.events.amqpUrl, logger });
-  const relay = new OutboxRelay({ db: prisma, transport, logger });
-  const wiring = await definition.wire({ prisma, relay, transport, logger });
-  const consumers = wiring.consumers ?? [];
+  const metrics = createMetrics(name);
+  // The relay and every consumer together hold at most this many of the pool's connections.
+  const poolSize = settings.database.poolSize;
+  const eventConnections = new EventConnections(eventConnectionBudget(poolSize));
+  let consumers: Startable[] = [];
+  const eventMetrics = createEventMetrics({
+    registry: metrics.registry,
+    deadLetterQueues: () => consumers.map((consumer) => consumer.name).filter(hasDeadLetters),
+    readDeadLetters: deadLetterReader(transport, settings),
+    logger,
+  });
+  const relay = new OutboxRelay({
+    db: eventConnections.wrap(prisma),
+    transport,
+    logger,
+    metrics: eventMetrics,
+  });
+  const consumerOptions: ConsumerDefaults = {
+    transport,
+    logger,
+    metrics: eventMetrics,
+    concurrency: consumerConcurrency(poolSize),
+  };
+  const wiring = await definition.wire({
+    prisma,
+    relay,
+    transport,
+    logger,
+    consumerOptions,
+    eventConnections,
+  });
+  consumers = wiring.consumers ?? [];
 
   relay.start();
   for (const consumer of consumers) await consumer.start();
@@ -102,6 +157,7 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
     admin: settings.admin,
     internalPublicKeyPem: settings.internalPublicKeyPem,
     logger,
+    metrics,
     context: wiring.context,
     routes: wiring.routes ?? [],
     readiness: [
@@ -130,4 +186,25 @@ export async function startSubgraphService<P extends PrismaLike, C extends Reque
       return stopping;
     },
   };
+}
+
+/** Broadcast consumers have no dead-letter queue. */
+function hasDeadLetters(queue: string): boolean {
+  const listed: ConsumerTopology = consumerTopology;
+  return listed.find((entry) => entry.name === queue)?.delivery !== 'broadcast';
+}
+
+/** The dead-letter depth of a consumer queue: from the broker, or the in-process bus's list. */
+function deadLetterReader(
+  transport: EventTransport,
+  settings: SubgraphSettings,
+): DeadLetterReader | undefined {
+  if (transport instanceof InProcessTransport) {
+    return async (queue) => transport.deadLetters.filter((letter) => letter.queue === queue).length;
+  }
+  if (transport instanceof AmqpTransport) {
+    const { amqpUrl, queuePrefix } = settings.events;
+    return (queue) => deadLetterDepth(amqpUrl, queuePrefix + queue);
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import type { EventConnections } from './event-connections.js';
 import {
   enqueueEvent,
   type EventData,
@@ -15,6 +16,11 @@ export interface StoreDeps<Tx extends SqlClient> {
   name: string;
   /** Woken after a transaction that enqueued events commits. */
   relay: { nudge(): void };
+  /**
+   * The connections the subgraph's event machinery shares (the kit passes it in `wire`'s
+   * deps): `consumerDb` goes through it, so consumers never take the pool's last connection.
+   */
+  eventConnections?: EventConnections;
 }
 
 /** One database transaction as this store sees it: did anything enqueue an event in it? */
@@ -61,15 +67,17 @@ export abstract class SubgraphStore<Tx extends SqlClient> {
 
   /**
    * The database to give an EventConsumer: a handler's transaction that enqueues events through
-   * `within(tx)` wakes the relay once it commits, like `transaction()` does.
+   * `within(tx)` wakes the relay once it commits, like `transaction()` does. With the kit's
+   * `eventConnections` in the deps, it holds no more connections than the kit allows events.
    */
   get consumerDb(): TransactionalSqlClient<Tx> {
-    const { prisma } = this.deps;
-    return {
+    const { prisma, eventConnections } = this.deps;
+    const db: TransactionalSqlClient<Tx> = {
       $queryRawUnsafe: (query, ...values) => prisma.$queryRawUnsafe(query, ...values),
       $executeRawUnsafe: (query, ...values) => prisma.$executeRawUnsafe(query, ...values),
       $transaction: (work, options) => this.run(work, options),
     };
+    return eventConnections ? eventConnections.wrap(db) : db;
   }
 
   /**

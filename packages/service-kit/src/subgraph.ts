@@ -1,4 +1,5 @@
 import type { EventTransport, OutboxRelay, TransactionalSqlClient } from '@jobber/events';
+import type { EventConnections } from './event-connections.js';
 import { loadConfigOrExit } from './env.js';
 import type { RequestContext, RequestIdentity } from './identity.js';
 import { LoaderRegistry } from './loaders.js';
@@ -8,6 +9,7 @@ import { stopOnSignals } from './shutdown.js';
 import type { SubgraphSettings } from './subgraph-env.js';
 import {
   startSubgraphService,
+  type ConsumerDefaults,
   type RunningService,
   type SubgraphServiceOptions,
   type SubgraphWiring,
@@ -26,6 +28,13 @@ export interface WireDeps<Config, P> {
   relay: OutboxRelay;
   transport: EventTransport;
   logger: Logger;
+  /**
+   * Spread into every EventConsumer's options: the transport, logger, the service's Prometheus
+   * metrics and a `concurrency` sized to DATABASE_POOL_SIZE.
+   */
+  consumerOptions: ConsumerDefaults;
+  /** The share of the pool the relay and consumers use (`new <Name>Store(deps)` picks it up). */
+  eventConnections: EventConnections;
 }
 
 export interface SubgraphDefinition<

@@ -1,10 +1,5 @@
-import {
-  EventConsumer,
-  type EventLogger,
-  type EventTransport,
-  type ListedConsumer,
-  type ListedHandlers,
-} from '@jobber/events';
+import { EventConsumer, type ListedConsumer, type ListedHandlers } from '@jobber/events';
+import type { ConsumerDefaults } from '@jobber/service-kit';
 import { registerBuyer } from './profiles.js';
 import type { UsersStore, UsersTransaction } from './store.js';
 
@@ -14,11 +9,13 @@ import type { UsersStore, UsersTransaction } from './store.js';
  */
 export const ACCOUNTS_CONSUMER = 'users.accounts' satisfies ListedConsumer;
 
-/** `users.accounts`: a buyer profile for every registered account. */
+/**
+ * `users.accounts`: a buyer profile for every registered account. `consumerOptions` (the kit's:
+ * transport, logger, metrics, concurrency sized to the pool) come from `wire`'s deps.
+ */
 export function createAccountsConsumer(options: {
   store: UsersStore;
-  transport: EventTransport;
-  logger: EventLogger;
+  consumerOptions: ConsumerDefaults;
 }): EventConsumer<UsersTransaction> {
   const { store } = options;
   // Exactly the types the topology list (packages/events/src/topology.ts) gives this consumer.
@@ -26,10 +23,9 @@ export function createAccountsConsumer(options: {
     'auth.user.registered': (event, tx) => registerBuyer(store.within(tx), event.data),
   };
   return new EventConsumer({
+    ...options.consumerOptions,
     name: ACCOUNTS_CONSUMER,
     db: store.consumerDb,
-    transport: options.transport,
-    logger: options.logger,
     handlers,
   });
 }

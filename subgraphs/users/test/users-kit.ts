@@ -115,13 +115,14 @@ export class UsersKit {
     readonly db: pg.Pool,
   ) {}
 
-  static async start(): Promise<UsersKit> {
+  /** `env` adds to or overrides the service's environment (e.g. DATABASE_POOL_SIZE). */
+  static async start(env: Record<string, string> = {}): Promise<UsersKit> {
     const profileQueries: string[] = [];
     const onQuery = (sql: string) => {
       if (sql.includes('"sellers"') || sql.includes('"buyers"')) profileQueries.push(sql);
     };
     const supergraph = await startTestSupergraph({
-      users: (env) => startUsersService(parseUsersConfig(env), { onQuery }),
+      users: (base) => startUsersService(parseUsersConfig({ ...base, ...env }), { onQuery }),
     });
     const logger = createLogger({ service: 'users-test', level: testConfig.TEST_LOG_LEVEL });
     const publisher = new AmqpTransport({
