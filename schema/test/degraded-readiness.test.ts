@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
+import { TcpProxy } from '@jobber/events/testing';
 import {
   eventually,
   signUpMember,
@@ -9,20 +10,18 @@ import {
   type TestSupergraph,
 } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
-import { CuttableProxy } from './tcp-proxy.js';
 
 // A broker outage degrades a subgraph instead of taking it out of service: auth's broker
 // connection runs through a proxy we cut; its /readyz stays 200 (the outbox keeps the events)
 // and says what is wrong, and the events arrive once the broker is back.
 let supergraph: TestSupergraph;
-let proxy: CuttableProxy;
+let proxy: TcpProxy;
 
 beforeAll(async () => {
-  const broker = new URL(testConfig.TEST_AMQP_URL);
-  proxy = await CuttableProxy.to(Number(broker.port || 5672));
-  broker.host = `127.0.0.1:${proxy.port}`;
+  proxy = await TcpProxy.start(Number(new URL(testConfig.TEST_AMQP_URL).port || 5672));
   supergraph = await startTestSupergraph({
-    auth: (env) => startAuthService(parseAuthConfig({ ...env, AMQP_URL: broker.toString() })),
+    auth: (env) =>
+      startAuthService(parseAuthConfig({ ...env, AMQP_URL: proxy.urlThrough(env.AMQP_URL ?? '') })),
     users: (env) => startUsersService(parseUsersConfig(env)),
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '../src/index.js';
 import { registeredUser } from './consumer-semantics.js';
 import { amqpUrl, amqpUrlVia, randomSuffix, testLogger } from './services.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy } from '../src/testing/index.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { waitFor } from './wait-for.js';
 

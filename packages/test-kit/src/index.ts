@@ -14,6 +14,7 @@ export {
   type SupergraphKeys,
 } from './keys.js';
 export { eventually } from './poll.js';
+export { deadLetterCount, queueLength } from './queues.js';
 export { startTestSupergraph, type SubgraphStarter, type TestSupergraph } from './supergraph.js';
 export { signAccessToken } from './access-tokens.js';
 export { statementCounter, type StatementCounter } from './statements.js';

@@ -1,8 +1,9 @@
 import net from 'node:net';
 
 /**
- * A TCP forwarder on 127.0.0.1:<random port> to a local service, which can cut every
- * connection and refuse new ones for a while: a network outage on demand.
+ * A TCP forwarder on 127.0.0.1:<random port> to a local service (the broker) that can be cut on
+ * demand: `cut()` destroys every open connection and refuses new ones until `restore()`. A
+ * broker outage in a test without touching the broker others use.
  */
 export class TcpProxy {
   /** Connections accepted and forwarded so far. */
@@ -24,25 +25,43 @@ export class TcpProxy {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+    if (address === null || typeof address === 'string') throw new Error('the proxy has no port');
     const proxy = new TcpProxy(server, address.port);
     server.on('connection', (client) => proxy.forward(client, targetHost, targetPort));
     return proxy;
   }
 
-  /** Destroys every open connection and refuses new ones for `downMs`, then accepts again. */
-  async outage(downMs: number): Promise<void> {
+  /** `url` (an amqp:// URL to the target) rewritten to go through this proxy. */
+  urlThrough(url: string): string {
+    const through = new URL(url);
+    through.host = `127.0.0.1:${this.port}`;
+    return through.toString();
+  }
+
+  /** Destroys every open connection and refuses new ones until `restore()`. */
+  cut(): void {
     this.refusing = true;
     for (const socket of this.sockets) {
       socket.destroy();
       this.cutCount += 1;
     }
     this.sockets.clear();
-    await new Promise((resolve) => setTimeout(resolve, downMs));
+  }
+
+  /** Accepts connections again. */
+  restore(): void {
     this.refusing = false;
   }
 
+  /** `cut()`, then `restore()` after `downMs`: an outage of a fixed length. */
+  async outage(downMs: number): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => setTimeout(resolve, downMs));
+    this.restore();
+  }
+
   async close(): Promise<void> {
+    this.refusing = true;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { childProcessEnv } from '@jobber/test-kit';
+
+/** A service of the repository running in a Node process of its own (its production main.ts). */
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  adminUrl: string;
+}
+
+/** A port free on 127.0.0.1 right now (the OS picks it; the service binds it a moment later). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/**
+ * Starts `entry` (a path from the repository root, e.g. `subgraphs/auth/src/main.ts`) from its
+ * TypeScript source with `env` on top of this process's environment, on ports of its own, and
+ * waits until its /readyz answers 200 (at most `timeoutMs`).
+ */
+export async function startServiceProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  const port = await freePort();
+  const adminPort = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@jobber/source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL(`../../../${entry}`, import.meta.url)),
+    ],
+    {
+      env: childProcessEnv({
+        ...env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ADMIN_HOST: '127.0.0.1',
+        ADMIN_PORT: String(adminPort),
+      }),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const service: ServiceProcess = {
+    name,
+    child,
+    url: `http://127.0.0.1:${port}/graphql`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${name} stopped while starting (${child.signalCode ?? child.exitCode})`);
+    }
+    try {
+      if ((await fetch(`${service.adminUrl}/readyz`)).ok) return service;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stopServiceProcess(service);
+      throw new Error(`${name} was not ready after ${timeoutMs / 1000} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** SIGTERM (the service stops gracefully), SIGKILL if it is still running after `killAfterMs`. */
+export async function stopServiceProcess(
+  service: ServiceProcess,
+  killAfterMs = 10_000,
+): Promise<void> {
+  const { child } = service;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await exited;
+  clearTimeout(timer);
+}
