@@ -142,7 +142,7 @@ async function pageLoad(done: (requests: number) => boolean) {
 describe('a 10,000-event backlog drained under GraphQL load on users (pool of 2)', () => {
   it(
     'makes exactly one buyer profile per event, dead-letters none, and keeps answering pages',
-    { timeout: 180_000 },
+    { timeout: 420_000 },
     async () => {
       const usersDb = supergraph.databases.users?.url ?? '';
       const loadStartedAfterMs = Math.round(performance.now() - usersStartedAt);
@@ -168,7 +168,7 @@ describe('a 10,000-event backlog drained under GraphQL load on users (pool of 2)
           return made >= BACKLOG;
         },
         {
-          timeoutMs: 150_000,
+          timeoutMs: 360_000,
           intervalMs: 500,
           what: `${BACKLOG} buyer profiles from the backlog`,
         },
