@@ -29,7 +29,7 @@ export function useAuthSupergraph() {
 }
 
 export const sessionFields = `user { id username email emailVerified roles createdAt }
-  accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt`;
+  accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt deviceSecret`;
 
 export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${sessionFields} } }`;
 export const SIGN_IN = `mutation SignIn($input: SignInInput!) {
@@ -53,6 +53,7 @@ export interface Session {
   refreshToken: string;
   accessTokenExpiresAt: string;
   refreshTokenExpiresAt: string;
+  deviceSecret: string | null;
 }
 
 let counter = 0;
