@@ -29,7 +29,7 @@ import {
   VERIFICATION_TOKEN_TTL_MS,
 } from './refresh-rotation.js';
 import { hashSecret, newOpaqueToken, newSignInCode } from './secrets.js';
-import { decideSignInCode } from './sign-in-codes.js';
+import { decideSignInCode, isOneTimeTokenUsable } from './sign-in-codes.js';
 import { THROTTLE, checkThrottle } from './sign-in-throttle.js';
 import { invalidRefreshToken, type IssuedSession, type Sessions } from './sessions.js';
 import type { AuthStore, OneTimePurpose } from './store.js';
@@ -398,13 +398,15 @@ export class Accounts {
     const now = this.clock();
     const owner = await this.store.findOneTimeToken(tokenHash, 'RESET_PASSWORD');
     refuseOtherAccount(caller, owner?.userId);
-    const [user] = owner ? await this.store.usersByIds([owner.userId]) : [];
-    if (user) parseInput(passwordForAccountSchema(user), newPassword, 'newPassword');
+    // The cheap checks first: no hash is computed for a token that cannot be used.
+    const [user] =
+      owner && isOneTimeTokenUsable(owner, now) ? await this.store.usersByIds([owner.userId]) : [];
+    if (!user) throw invalidToken('This password-reset link is invalid or has expired.');
+    parseInput(passwordForAccountSchema(user), newPassword, 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     await this.store.transaction(async (store) => {
       const userId = await store.useOneTimeToken(tokenHash, 'RESET_PASSWORD', now);
-      if (!userId || !user)
-        throw invalidToken('This password-reset link is invalid or has expired.');
+      if (!userId) throw invalidToken('This password-reset link is invalid or has expired.');
       await store.setPassword(userId, passwordHash, now);
       await store.revokeAllSessions(userId, 'PASSWORD_RESET', now);
       await this.passwordChanged(store, user, now);

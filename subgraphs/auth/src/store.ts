@@ -281,7 +281,7 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
   findOneTimeToken(tokenHash: string, purpose: OneTimePurpose) {
     return this.db.oneTimeToken.findFirst({
       where: { tokenHash, purpose },
-      select: { userId: true },
+      select: { userId: true, expiresAt: true, usedAt: true },
     });
   }
 
