@@ -329,6 +329,14 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
     await this.db.signInFailure.deleteMany({ where: { identifier } });
   }
 
+  /** Deletes delivered outbox rows of these types sent before `before`; returns how many. */
+  async pruneSentEvents(types: readonly string[], before: Date): Promise<number> {
+    const { count } = await this.db.outboxEvent.deleteMany({
+      where: { type: { in: [...types] }, sentAt: { lt: before } },
+    });
+    return count;
+  }
+
   async pruneSignInFailures(before: Date): Promise<void> {
     await this.db.signInFailure.deleteMany({ where: { occurredAt: { lt: before } } });
   }
