@@ -71,7 +71,10 @@ export class Accounts {
     private readonly store: AuthStore,
     private readonly sessions: Sessions,
     private readonly clock: () => Date = () => new Date(),
+    private readonly onBackgroundError: (error: unknown) => void = () => {},
   ) {}
+
+  private readonly background = new Set<Promise<void>>();
 
   async signUp(raw: unknown, caller: Caller): Promise<IssuedSession> {
     const data = parseInput(signUpInputSchema, raw);
@@ -377,19 +380,33 @@ export class Accounts {
     return true;
   }
 
+  /**
+   * Answers at once, the same way and in the same time whether or not the address has an
+   * account: the lookup and the email happen after the answer (`settle()` awaits them).
+   */
   async requestPasswordReset(rawEmail: unknown): Promise<boolean> {
     const { email } = parseInput(requestPasswordResetInputSchema, { email: rawEmail });
+    const work = this.sendPasswordReset(email).catch(this.onBackgroundError);
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+    return true;
+  }
+
+  /** Waits for work started after an answer (password-reset emails); call before stopping. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.background]);
+  }
+
+  private async sendPasswordReset(email: string): Promise<void> {
     const account = await this.store.findUserWithPassword({ email });
     const now = this.clock();
-    // The answer is the same whether or not the address has an account.
-    if (!account) return true;
+    if (!account) return;
     const last = await this.store.latestOneTimeTokenAt(account.id, 'RESET_PASSWORD');
-    if (last && now.getTime() - last.createdAt.getTime() < RESEND_INTERVAL_MS) return true;
+    if (last && now.getTime() - last.createdAt.getTime() < RESEND_INTERVAL_MS) return;
     const { passwordHash: _hash, ...user } = account;
     await this.store.transaction((store) =>
       this.sendOneTimeToken(store, user, 'RESET_PASSWORD', now),
     );
-    return true;
   }
 
   async resetPassword(raw: unknown, caller: Caller): Promise<boolean> {

@@ -22,7 +22,9 @@ export const subgraph = defineSubgraph({
     const store = new AuthStore(deps);
     const clock = () => new Date();
     const sessions = new Sessions(createAccessTokenIssuer(deps.config.accessTokens), clock);
-    const accounts = new Accounts(store, sessions, clock);
+    const accounts = new Accounts(store, sessions, clock, (error) =>
+      deps.logger.error({ err: error }, 'sending a password-reset email failed'),
+    );
     await warmUpDummyHash();
     // Failed sign-ins older than a day no longer count for anything.
     const pruning = setInterval(() => {
@@ -44,9 +46,10 @@ export const subgraph = defineSubgraph({
     secretPruning.unref();
     return {
       context: subgraphContext(store, { accounts }),
-      onStop: () => {
+      onStop: async () => {
         clearInterval(pruning);
         clearInterval(secretPruning);
+        await accounts.settle();
       },
     };
   },
