@@ -27,7 +27,11 @@ async function signIn(
   const member = members[i % members.length];
   if (!member) throw new Error('no accounts');
   const data = await supergraph.client.data<{ signIn: { __typename: string } }>(SIGN_IN, {
-    input: { emailOrUsername: member.username, password: MEMBER_PASSWORD },
+    input: {
+      emailOrUsername: member.username,
+      password: MEMBER_PASSWORD,
+      deviceSecret: member.deviceSecret,
+    },
   });
   if (data.signIn.__typename !== 'AuthSession') {
     throw new Error(`expected a session, got ${data.signIn.__typename}`);

@@ -53,6 +53,14 @@ export const eventContracts = {
     code: z.string().min(1),
     expiresAt: isoTime,
   }),
+  /** An account's limit was hit (e.g. too many wrong sign-in codes): mail the owner. */
+  'auth.sign_in.locked': z.object({
+    userId: id,
+    email,
+    username,
+    reason: z.enum(['CODE_ATTEMPTS']),
+    lockedUntil: isoTime,
+  }),
   'users.seller.created': sellerProfile,
   'users.seller.updated': sellerProfile,
 } satisfies Record<string, z.ZodType>;
@@ -87,6 +95,7 @@ export const eventAggregates: { readonly [T in EventType]: AggregateOf<T> } = {
   'auth.password.reset_requested': { type: 'user', idField: 'userId' },
   'auth.password.changed': { type: 'user', idField: 'userId' },
   'auth.sign_in.code_requested': { type: 'user', idField: 'userId' },
+  'auth.sign_in.locked': { type: 'user', idField: 'userId' },
   'users.seller.created': { type: 'seller', idField: 'userId' },
   'users.seller.updated': { type: 'seller', idField: 'userId' },
 };

@@ -52,6 +52,13 @@ const samples: { [T in EventType]: EventData<T> } = {
     code: '123456',
     expiresAt: at,
   },
+  'auth.sign_in.locked': {
+    userId,
+    email: 'ada@example.test',
+    username: 'ada',
+    reason: 'CODE_ATTEMPTS',
+    lockedUntil: at,
+  },
   'users.seller.created': seller,
   'users.seller.updated': seller,
 };

@@ -14,6 +14,8 @@ export interface Member {
   email: string;
   /** The gateway client signed in as this member (the sign-up's access token). */
   client: GraphQLClient;
+  /** The sign-up device's secret: send it with `signIn` to get a session without a code. */
+  deviceSecret: string;
 }
 
 /** A short random tag, so names of one run never clash with another's. */
@@ -27,8 +29,10 @@ export async function signUpMember(
 ): Promise<Member> {
   const username = options.username ?? `member_${uniqueTag()}`;
   const email = `${username}@example.com`;
-  const data = await gateway.data<{ signUp: { user: { id: string }; accessToken: string } }>(
-    `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } accessToken } }`,
+  const data = await gateway.data<{
+    signUp: { user: { id: string }; accessToken: string; deviceSecret: string };
+  }>(
+    `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } accessToken deviceSecret } }`,
     {
       input: {
         email,
@@ -44,6 +48,7 @@ export async function signUpMember(
     username,
     email,
     client: gateway.as({ token: data.signUp.accessToken }),
+    deviceSecret: data.signUp.deviceSecret,
   };
 }
 

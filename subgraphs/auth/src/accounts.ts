@@ -7,7 +7,7 @@ import {
   requireViewer,
   type Caller,
 } from '@jobber/service-kit';
-import { deviceFingerprint } from './devices.js';
+import { describeDevice, deviceFingerprint } from './devices.js';
 import {
   changePasswordInputSchema,
   loginIdentifier,
@@ -21,13 +21,15 @@ import {
 } from './input-rules.js';
 import { hashPassword, verifyPassword, verifyPasswordOrDummy } from './password-hashing.js';
 import {
+  CODE_ATTEMPTS_PER_ACCOUNT,
+  CODE_RESEND_INTERVAL_MS,
   MAX_SIGN_IN_CODE_ATTEMPTS,
   PASSWORD_RESET_TOKEN_TTL_MS,
   SIGN_IN_CODE_TTL_MS,
   VERIFICATION_TOKEN_TTL_MS,
 } from './refresh-rotation.js';
 import { hashSecret, newOpaqueToken, newSignInCode } from './secrets.js';
-import { decideSignInCode } from './sign-in-codes.js';
+import { decideSignInCode, isOneTimeTokenUsable } from './sign-in-codes.js';
 import { THROTTLE, checkThrottle } from './sign-in-throttle.js';
 import { invalidRefreshToken, type IssuedSession, type Sessions } from './sessions.js';
 import type { AuthStore, OneTimePurpose } from './store.js';
@@ -69,7 +71,10 @@ export class Accounts {
     private readonly store: AuthStore,
     private readonly sessions: Sessions,
     private readonly clock: () => Date = () => new Date(),
+    private readonly onBackgroundError: (error: unknown) => void = () => {},
   ) {}
+
+  private readonly background = new Set<Promise<void>>();
 
   async signUp(raw: unknown, caller: Caller): Promise<IssuedSession> {
     const data = parseInput(signUpInputSchema, raw);
@@ -92,7 +97,7 @@ export class Accounts {
           registeredAt: user.createdAt.toISOString(),
         });
         await this.sendOneTimeToken(store, user, 'VERIFY_EMAIL', now);
-        return this.sessions.start(store, user, caller.client, deviceFingerprint(caller.client));
+        return this.startOnNewTrustedDevice(store, user, caller, now);
       })
       .catch((error: unknown) => {
         // Lost a race with another sign-up for the same email or username.
@@ -103,22 +108,34 @@ export class Accounts {
   }
 
   async signIn(raw: unknown, caller: Caller): Promise<IssuedSession | SignInChallenge> {
-    const { emailOrUsername, password } = parseInput(signInInputSchema, raw);
+    const { emailOrUsername, password, deviceSecret } = parseInput(signInInputSchema, raw);
     const now = this.clock();
+    const identifier = loginIdentifier(emailOrUsername);
+    const account = await this.store.findUserWithPassword(
+      identifier.kind === 'email' ? { email: identifier.email } : { username: identifier.username },
+    );
+    // Only a server-issued secret makes a device trusted; user-agent facts never do.
+    const device = deviceSecret
+      ? await this.store.findTrustedDevice(hashSecret(deviceSecret))
+      : null;
+    const trusted = account && device?.userId === account.id ? device : null;
+    const bucket = trusted
+      ? `device:${trusted.id}`
+      : account
+        ? `account:${account.id}`
+        : `name:${emailOrUsername}`;
+    // A trusted device is not held back by failures from elsewhere (its own bucket, no IP bound).
+    const ip = trusted ? null : caller.client.ip;
     // The attempt is recorded before the password is checked, so parallel guesses count
-    // against the limit too; a right password removes the account's records again.
-    const attempt = await this.store.recordSignInAttempt(emailOrUsername, caller.client.ip, now);
+    // against the limit too; a right password removes the bucket's records again.
+    const attempt = await this.store.recordSignInAttempt(bucket, caller.client.ip, now);
     const counted = await this.store.signInFailuresSince(
-      emailOrUsername,
-      caller.client.ip,
+      attempt,
+      bucket,
+      ip,
       new Date(now.getTime() - THROTTLE.windowMs),
     );
-    const throttle = checkThrottle({
-      ...counted,
-      accountFailures: counted.accountFailures - 1,
-      ipFailures: caller.client.ip ? counted.ipFailures - 1 : 0,
-      now,
-    });
+    const throttle = checkThrottle({ ...counted, now });
     if (!throttle.allowed) {
       await this.store.forgetSignInAttempt(attempt);
       throw errors.tooManyRequests(
@@ -126,31 +143,55 @@ export class Accounts {
         throttle.retryAfterSeconds,
       );
     }
-    const identifier = loginIdentifier(emailOrUsername);
-    const account = await this.store.findUserWithPassword(
-      identifier.kind === 'email' ? { email: identifier.email } : { username: identifier.username },
-    );
     // An unknown account still pays for one hash verification, so timing reveals nothing.
     if (!(await verifyPasswordOrDummy(account?.passwordHash ?? null, password)) || !account) {
       throw badCredentials();
     }
     const { passwordHash: _hash, ...user } = account;
-    await this.store.clearSignInFailures(emailOrUsername);
-    const fingerprint = deviceFingerprint(caller.client);
-    if (await this.store.isKnownDevice(user.id, fingerprint)) {
-      return this.store.transaction((store) =>
-        this.sessions.start(store, user, caller.client, fingerprint),
+    await this.store.clearSignInFailures(bucket);
+    if (trusted && deviceSecret) {
+      return this.store.transaction(async (store) => {
+        await store.touchTrustedDevice(trusted.id, now);
+        const session = await this.sessions.start(
+          store,
+          user,
+          caller.client,
+          deviceFingerprint(caller.client),
+        );
+        return { ...session, deviceSecret };
+      });
+    }
+    return this.challenge(user, caller, now);
+  }
+
+  /** A sign-in without a trusted device: email a code, at most once a minute per account. */
+  private async challenge(user: UserRecord, caller: Caller, now: Date): Promise<SignInChallenge> {
+    const used = await this.store.codeBudget(user.id, CODE_ATTEMPTS_PER_ACCOUNT.windowMs, now);
+    if (used && used.spent >= CODE_ATTEMPTS_PER_ACCOUNT.max) {
+      throw errors.tooManyRequests(
+        'Too many wrong sign-in codes for this account. Try again later.',
+        secondsUntil(codeWindowEnd(used.windowStartedAt), now),
       );
     }
+    const fingerprint = deviceFingerprint(caller.client);
     const code = newSignInCode();
     const expiresAt = new Date(now.getTime() + SIGN_IN_CODE_TTL_MS);
     const challenge = await this.store.transaction(async (store) => {
-      const created = await store.createChallenge({
-        userId: user.id,
-        deviceFingerprint: fingerprint,
-        codeHash: hashSecret(code),
-        expiresAt,
-      });
+      await store.lockUser(user.id);
+      const open = await store.latestOpenChallenge(user.id, now);
+      const resendAt = open ? open.createdAt.getTime() + CODE_RESEND_INTERVAL_MS : 0;
+      if (open && resendAt > now.getTime()) {
+        // The code of a minute ago is still on its way: the same device gets the same challenge.
+        if (open.deviceFingerprint === fingerprint) return open;
+        throw errors.tooManyRequests(
+          'A sign-in code was just sent. Try again in a minute.',
+          secondsUntil(new Date(resendAt), now),
+        );
+      }
+      const created = await store.createChallenge(
+        { userId: user.id, deviceFingerprint: fingerprint, codeHash: hashSecret(code), expiresAt },
+        now,
+      );
       await store.enqueue('auth.sign_in.code_requested', {
         userId: user.id,
         email: user.email,
@@ -177,10 +218,31 @@ export class Accounts {
     const challenge = isUuid(challengeId) ? await this.store.findChallenge(challengeId) : null;
     // A code is bound to the device that asked for it.
     const sameDevice = challenge?.deviceFingerprint === deviceFingerprint(caller.client);
-    // Each try spends an attempt atomically before the code is compared, so parallel guesses
-    // cannot outrun the limit; null when none is left (or the challenge is done or expired).
+    // Each try spends one of the challenge's attempts, then one of the account's (across all its
+    // challenges), each atomically before the code is compared, so parallel guesses cannot
+    // outrun either limit; null when none is left (or the challenge is done or expired).
     const spent =
       challenge && sameDevice ? await this.store.spendCodeAttempt(challengeId, now) : null;
+    const budget =
+      challenge && spent !== null
+        ? await this.store.spendCodeBudget(
+            challenge.userId,
+            CODE_ATTEMPTS_PER_ACCOUNT.max,
+            CODE_ATTEMPTS_PER_ACCOUNT.windowMs,
+            now,
+          )
+        : null;
+    if (challenge && spent !== null && !budget) {
+      const used = await this.store.codeBudget(
+        challenge.userId,
+        CODE_ATTEMPTS_PER_ACCOUNT.windowMs,
+        now,
+      );
+      throw errors.tooManyRequests(
+        'Too many wrong sign-in codes for this account. Try again later.',
+        secondsUntil(codeWindowEnd(used?.windowStartedAt ?? now), now),
+      );
+    }
     const decision = decideSignInCode(
       challenge && sameDevice
         ? {
@@ -200,13 +262,15 @@ export class Accounts {
         ]);
       case 'too-many-attempts':
         throw errors.tooManyRequests('Too many wrong codes. Sign in again to get a new code.', 0);
-      case 'wrong-code':
+      case 'wrong-code': {
+        const accountLeft = CODE_ATTEMPTS_PER_ACCOUNT.max - (budget?.spent ?? 0);
+        if (challenge && budget && accountLeft === 0)
+          await this.codeAttemptsUsedUp(challenge.userId, codeWindowEnd(budget.windowStartedAt));
+        const left = Math.min(decision.attemptsLeft, accountLeft);
         throw errors.badUserInput('The code is incorrect.', [
-          {
-            field: 'code',
-            message: `The code is incorrect; ${decision.attemptsLeft} attempts left.`,
-          },
+          { field: 'code', message: `The code is incorrect; ${left} attempts left.` },
         ]);
+      }
       case 'accept':
         break;
     }
@@ -219,8 +283,48 @@ export class Accounts {
       }
       const [user] = await store.usersByIds([userId]);
       if (!user) throw errors.notFound('Account');
-      return this.sessions.start(store, user, caller.client, deviceFingerprint(caller.client));
+      return this.startOnNewTrustedDevice(store, user, caller, now);
     });
+  }
+
+  /** Tells the owner (by email, through notifications) that new-device sign-ins are locked. */
+  private async codeAttemptsUsedUp(userId: string, lockedUntil: Date): Promise<void> {
+    const [user] = await this.store.usersByIds([userId]);
+    if (!user) return;
+    await this.store.transaction((store) =>
+      store.enqueue('auth.sign_in.locked', {
+        userId: user.id,
+        email: user.email,
+        username: user.username,
+        reason: 'CODE_ATTEMPTS',
+        lockedUntil: lockedUntil.toISOString(),
+      }),
+    );
+  }
+
+  /** Trusts the caller's device with a new random secret and starts a session on it. */
+  private async startOnNewTrustedDevice(
+    store: AuthStore,
+    user: UserRecord,
+    caller: Caller,
+    now: Date,
+  ): Promise<IssuedSession> {
+    const deviceSecret = newOpaqueToken();
+    await store.trustDevice(
+      {
+        userId: user.id,
+        secretHash: hashSecret(deviceSecret),
+        description: describeDevice(caller.client.userAgent),
+      },
+      now,
+    );
+    const session = await this.sessions.start(
+      store,
+      user,
+      caller.client,
+      deviceFingerprint(caller.client),
+    );
+    return { ...session, deviceSecret };
   }
 
   async refreshSession(refreshToken: string): Promise<IssuedSession> {
@@ -276,19 +380,33 @@ export class Accounts {
     return true;
   }
 
+  /**
+   * Answers at once, the same way and in the same time whether or not the address has an
+   * account: the lookup and the email happen after the answer (`settle()` awaits them).
+   */
   async requestPasswordReset(rawEmail: unknown): Promise<boolean> {
     const { email } = parseInput(requestPasswordResetInputSchema, { email: rawEmail });
+    const work = this.sendPasswordReset(email).catch(this.onBackgroundError);
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+    return true;
+  }
+
+  /** Waits for work started after an answer (password-reset emails); call before stopping. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.background]);
+  }
+
+  private async sendPasswordReset(email: string): Promise<void> {
     const account = await this.store.findUserWithPassword({ email });
     const now = this.clock();
-    // The answer is the same whether or not the address has an account.
-    if (!account) return true;
+    if (!account) return;
     const last = await this.store.latestOneTimeTokenAt(account.id, 'RESET_PASSWORD');
-    if (last && now.getTime() - last.createdAt.getTime() < RESEND_INTERVAL_MS) return true;
+    if (last && now.getTime() - last.createdAt.getTime() < RESEND_INTERVAL_MS) return;
     const { passwordHash: _hash, ...user } = account;
     await this.store.transaction((store) =>
       this.sendOneTimeToken(store, user, 'RESET_PASSWORD', now),
     );
-    return true;
   }
 
   async resetPassword(raw: unknown, caller: Caller): Promise<boolean> {
@@ -297,13 +415,15 @@ export class Accounts {
     const now = this.clock();
     const owner = await this.store.findOneTimeToken(tokenHash, 'RESET_PASSWORD');
     refuseOtherAccount(caller, owner?.userId);
-    const [user] = owner ? await this.store.usersByIds([owner.userId]) : [];
-    if (user) parseInput(passwordForAccountSchema(user), newPassword, 'newPassword');
+    // The cheap checks first: no hash is computed for a token that cannot be used.
+    const [user] =
+      owner && isOneTimeTokenUsable(owner, now) ? await this.store.usersByIds([owner.userId]) : [];
+    if (!user) throw invalidToken('This password-reset link is invalid or has expired.');
+    parseInput(passwordForAccountSchema(user), newPassword, 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     await this.store.transaction(async (store) => {
       const userId = await store.useOneTimeToken(tokenHash, 'RESET_PASSWORD', now);
-      if (!userId || !user)
-        throw invalidToken('This password-reset link is invalid or has expired.');
+      if (!userId) throw invalidToken('This password-reset link is invalid or has expired.');
       await store.setPassword(userId, passwordHash, now);
       await store.revokeAllSessions(userId, 'PASSWORD_RESET', now);
       await this.passwordChanged(store, user, now);
@@ -405,6 +525,14 @@ function refuseOtherAccount(caller: Caller, ownerId: string | undefined): void {
   if (caller.viewer && ownerId && ownerId !== caller.viewer.id) {
     throw errors.forbidden('This link belongs to another account.');
   }
+}
+
+function codeWindowEnd(windowStartedAt: Date): Date {
+  return new Date(windowStartedAt.getTime() + CODE_ATTEMPTS_PER_ACCOUNT.windowMs);
+}
+
+function secondsUntil(at: Date, now: Date): number {
+  return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
 }
 
 function invalidToken(message: string): AppError {

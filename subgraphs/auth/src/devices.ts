@@ -43,8 +43,9 @@ export function parseUserAgent(userAgent: string | null | undefined): UserAgentS
 }
 
 /**
- * What identifies "the same device" for the new-device check: the client's own device id when it
+ * Binds a sign-in challenge to the browser that started it: the client's own device id when it
  * sends one, else the user agent's browser family + OS family + device type. Hex SHA-256.
+ * Never makes a device trusted; only a device secret does (accounts.ts, README "Devices").
  */
 export function deviceFingerprint(client: {
   deviceId?: string | null;

@@ -128,6 +128,8 @@ export const signInInputSchema = z.object({
   password: requiredString('Password')
     .min(1, 'Enter your password.')
     .max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`),
+  /** The device secret of an earlier sign-in; anything else simply counts as a new device. */
+  deviceSecret: z.string().max(200).nullish(),
 });
 export type SignInInput = z.output<typeof signInInputSchema>;
 

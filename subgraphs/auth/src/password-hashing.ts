@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
+import { errors } from '@jobber/service-kit';
 
 /** argon2id parameters (OWASP's minimum: 19 MiB, 2 passes, 1 lane). The library's default
  * algorithm is argon2id, version 0x13; `needsRehash` checks both from the stored string. */
@@ -7,13 +9,50 @@ export const PASSWORD_HASH_PARAMS = { memoryCost: 19456, timeCost: 2, parallelis
 
 const CURRENT_PREFIX = '$argon2id$v=19$';
 
+/**
+ * Hashes and verifications running at once in this process (each takes 19 MiB and a core for
+ * ~10–30 ms): at most one per core, up to 4; at most `maxWaiting` more wait their turn, and
+ * beyond that a request gets a retryable UNAVAILABLE instead of growing the queue.
+ */
+export const HASH_CONCURRENCY = {
+  max: Math.max(1, Math.min(4, availableParallelism())),
+  maxWaiting: 64,
+} as const;
+
+const hashing = { active: 0, peak: 0, total: 0, waiting: [] as (() => void)[] };
+
+/** How busy hashing is (for tests and metrics): running now, most at once, started so far. */
+export function hashingStats(): { active: number; peak: number; total: number } {
+  return { active: hashing.active, peak: hashing.peak, total: hashing.total };
+}
+
+async function bounded<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing.active >= HASH_CONCURRENCY.max) {
+    if (hashing.waiting.length >= HASH_CONCURRENCY.maxWaiting)
+      throw errors.unavailable('Too many sign-ins at once. Try again in a moment.');
+    // A finishing hash hands its slot straight to the next waiter (`active` stays counted).
+    await new Promise<void>((resolve) => hashing.waiting.push(resolve));
+  } else {
+    hashing.active += 1;
+  }
+  hashing.peak = Math.max(hashing.peak, hashing.active);
+  hashing.total += 1;
+  try {
+    return await work();
+  } finally {
+    const next = hashing.waiting.shift();
+    if (next) next();
+    else hashing.active -= 1;
+  }
+}
+
 export function hashPassword(plain: string): Promise<string> {
-  return hash(plain, PASSWORD_HASH_PARAMS);
+  return bounded(() => hash(plain, PASSWORD_HASH_PARAMS));
 }
 
 /** True when `plain` matches `hash`. Throws if `hash` is not an argon2 hash string. */
 export function verifyPassword(hash: string, plain: string): Promise<boolean> {
-  return verify(hash, plain);
+  return bounded(() => verify(hash, plain));
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -36,7 +75,7 @@ export async function warmUpDummyHash(): Promise<void> {
  */
 export async function verifyPasswordOrDummy(hash: string | null, plain: string): Promise<boolean> {
   if (hash !== null) return verifyPassword(hash, plain);
-  await verify(await getDummyHash(), plain);
+  await verifyPassword(await getDummyHash(), plain);
   return false;
 }
 

@@ -10,6 +10,10 @@ export const VERIFICATION_TOKEN_TTL_MS = 24 * HOUR_MS;
 export const PASSWORD_RESET_TOKEN_TTL_MS = HOUR_MS;
 export const SIGN_IN_CODE_TTL_MS = 10 * MINUTE_MS;
 export const MAX_SIGN_IN_CODE_ATTEMPTS = 5;
+/** Code attempts per account across all its challenges, per window. */
+export const CODE_ATTEMPTS_PER_ACCOUNT = { max: 10, windowMs: HOUR_MS } as const;
+/** A sign-in code is emailed at most this often per account. */
+export const CODE_RESEND_INTERVAL_MS = MINUTE_MS;
 
 /** A stored refresh token (the token itself is never stored, only `hashSecret(token)`). */
 export interface RefreshTokenRecord {

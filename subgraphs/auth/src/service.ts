@@ -2,6 +2,7 @@ import { defineSubgraph, subgraphContext } from '@jobber/service-kit';
 import { createAccessTokenIssuer } from './access-tokens.js';
 import { Accounts } from './accounts.js';
 import { loadAuthConfig } from './config.js';
+import { SECRET_EVENT_TYPES, SECRET_OUTBOX_PRUNING } from './outbox-secrets.js';
 import { warmUpDummyHash } from './password-hashing.js';
 import { resolvers } from './resolvers/index.js';
 import { Sessions } from './sessions.js';
@@ -9,7 +10,8 @@ import { AuthStore, createPrisma } from './store.js';
 
 const DAY_MS = 86_400_000;
 
-/** The auth subgraph: account rules on its store, and the hourly pruning of old sign-in failures. */
+/** The auth subgraph: account rules on its store, the hourly pruning of old sign-in failures and
+ * the prompt deletion of delivered outbox rows that carry secrets. */
 export const subgraph = defineSubgraph({
   name: 'auth',
   schema: new URL('./schema.graphql', import.meta.url),
@@ -20,7 +22,9 @@ export const subgraph = defineSubgraph({
     const store = new AuthStore(deps);
     const clock = () => new Date();
     const sessions = new Sessions(createAccessTokenIssuer(deps.config.accessTokens), clock);
-    const accounts = new Accounts(store, sessions, clock);
+    const accounts = new Accounts(store, sessions, clock, (error) =>
+      deps.logger.error({ err: error }, 'sending a password-reset email failed'),
+    );
     await warmUpDummyHash();
     // Failed sign-ins older than a day no longer count for anything.
     const pruning = setInterval(() => {
@@ -31,9 +35,22 @@ export const subgraph = defineSubgraph({
         );
     }, 3_600_000);
     pruning.unref();
+    const secretPruning = setInterval(() => {
+      const before = new Date(Date.now() - SECRET_OUTBOX_PRUNING.keepSentMs);
+      store
+        .pruneSentEvents(SECRET_EVENT_TYPES, before)
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error }, 'pruning delivered secrets from the outbox failed'),
+        );
+    }, SECRET_OUTBOX_PRUNING.everyMs);
+    secretPruning.unref();
     return {
       context: subgraphContext(store, { accounts }),
-      onStop: () => clearInterval(pruning),
+      onStop: async () => {
+        clearInterval(pruning);
+        clearInterval(secretPruning);
+        await accounts.settle();
+      },
     };
   },
 });

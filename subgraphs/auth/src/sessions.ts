@@ -1,7 +1,6 @@
 import { errors, type ClientInfo } from '@jobber/service-kit';
 import type { AccessTokenIssuer } from './access-tokens.js';
 import type { UserRecord } from './accounts.js';
-import { describeDevice } from './devices.js';
 import { decideRefresh, nextExpiry } from './refresh-rotation.js';
 import { hashSecret, newOpaqueToken } from './secrets.js';
 import type { AuthStore, RevokeReason } from './store.js';
@@ -13,6 +12,8 @@ export interface IssuedSession {
   accessTokenExpiresAt: Date;
   refreshToken: string;
   refreshTokenExpiresAt: Date;
+  /** The device's secret when this sign-in made it trusted or confirmed it (see accounts.ts). */
+  deviceSecret?: string | null;
 }
 
 /**
@@ -25,7 +26,7 @@ export class Sessions {
     private readonly clock: () => Date,
   ) {}
 
-  /** Starts a session for a device that is (now) known; call inside the caller's transaction. */
+  /** Starts a session; call inside the caller's transaction (device trust is the caller's). */
   async start(
     store: AuthStore,
     user: UserRecord,
@@ -33,7 +34,6 @@ export class Sessions {
     fingerprint: string,
   ): Promise<IssuedSession> {
     const now = this.clock();
-    await store.rememberDevice(user.id, fingerprint, describeDevice(client.userAgent), now);
     const session = await store.createSession({
       userId: user.id,
       deviceFingerprint: fingerprint,

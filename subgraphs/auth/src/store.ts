@@ -132,36 +132,86 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
     return count;
   }
 
-  // Devices and new-device challenges
+  // Trusted devices and new-device challenges
 
-  async isKnownDevice(userId: string, fingerprint: string): Promise<boolean> {
-    const device = await this.db.knownDevice.findUnique({
-      where: { userId_fingerprint: { userId, fingerprint } },
-      select: { userId: true },
+  /** The trusted device a secret belongs to (of any account; the caller compares the owner). */
+  findTrustedDevice(secretHash: string) {
+    return this.db.trustedDevice.findUnique({
+      where: { secretHash },
+      select: { id: true, userId: true },
     });
-    return device !== null;
   }
 
-  async rememberDevice(
-    userId: string,
-    fingerprint: string,
-    description: string,
+  async trustDevice(
+    data: { userId: string; secretHash: string; description: string },
     at: Date,
   ): Promise<void> {
-    await this.db.knownDevice.upsert({
-      where: { userId_fingerprint: { userId, fingerprint } },
-      create: { userId, fingerprint, description, firstSeenAt: at, lastSeenAt: at },
-      update: { lastSeenAt: at },
+    await this.db.trustedDevice.create({ data: { ...data, firstSeenAt: at, lastSeenAt: at } });
+  }
+
+  async touchTrustedDevice(id: string, at: Date): Promise<void> {
+    await this.db.trustedDevice.updateMany({ where: { id }, data: { lastSeenAt: at } });
+  }
+
+  /** Serialises sign-in challenges of one account (the row lock lasts for the transaction). */
+  async lockUser(userId: string): Promise<void> {
+    await this.db.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+  }
+
+  /** The account's newest challenge that can still be answered, if any. */
+  latestOpenChallenge(userId: string, at: Date) {
+    return this.db.signInChallenge.findFirst({
+      where: { userId, completedAt: null, expiresAt: { gt: at } },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, deviceFingerprint: true, expiresAt: true, createdAt: true },
     });
   }
 
-  createChallenge(data: {
-    userId: string;
-    deviceFingerprint: string;
-    codeHash: string;
-    expiresAt: Date;
-  }) {
-    return this.db.signInChallenge.create({ data, select: { id: true, expiresAt: true } });
+  /** A new challenge; every older open challenge of the account expires now. */
+  async createChallenge(
+    data: { userId: string; deviceFingerprint: string; codeHash: string; expiresAt: Date },
+    at: Date,
+  ) {
+    await this.db.signInChallenge.updateMany({
+      where: { userId: data.userId, completedAt: null, expiresAt: { gt: at } },
+      data: { expiresAt: at },
+    });
+    return this.db.signInChallenge.create({
+      data: { ...data, createdAt: at },
+      select: { id: true, expiresAt: true },
+    });
+  }
+
+  /**
+   * Spends one of the account's code attempts (across all its challenges) in one statement: a
+   * window older than `windowMs` starts again. Returns the attempts spent in the window with this
+   * one and when the window started, or null when the window's `max` are spent.
+   */
+  async spendCodeBudget(
+    userId: string,
+    max: number,
+    windowMs: number,
+    at: Date,
+  ): Promise<{ spent: number; windowStartedAt: Date } | null> {
+    const expired = new Date(at.getTime() - windowMs);
+    const rows = await this.db.$queryRaw<{ spent: number; window_started_at: Date }[]>`
+      INSERT INTO sign_in_code_budgets AS b (user_id, window_started_at, spent)
+      VALUES (${userId}::uuid, ${at}, 1)
+      ON CONFLICT (user_id) DO UPDATE SET
+        spent = CASE WHEN b.window_started_at <= ${expired} THEN 1 ELSE b.spent + 1 END,
+        window_started_at = CASE WHEN b.window_started_at <= ${expired} THEN ${at}
+          ELSE b.window_started_at END
+      WHERE b.window_started_at <= ${expired} OR b.spent < ${max}
+      RETURNING spent, window_started_at`;
+    const row = rows[0];
+    return row ? { spent: row.spent, windowStartedAt: row.window_started_at } : null;
+  }
+
+  /** The account's code attempts in its current window (0 when it has none or it is over). */
+  async codeBudget(userId: string, windowMs: number, at: Date) {
+    const budget = await this.db.signInCodeBudget.findUnique({ where: { userId } });
+    if (!budget || budget.windowStartedAt.getTime() <= at.getTime() - windowMs) return null;
+    return { spent: budget.spent, windowStartedAt: budget.windowStartedAt };
   }
 
   findChallenge(id: string) {
@@ -231,7 +281,7 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
   findOneTimeToken(tokenHash: string, purpose: OneTimePurpose) {
     return this.db.oneTimeToken.findFirst({
       where: { tokenHash, purpose },
-      select: { userId: true },
+      select: { userId: true, expiresAt: true, usedAt: true },
     });
   }
 
@@ -250,24 +300,26 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
     await this.db.signInFailure.deleteMany({ where: { id } });
   }
 
-  async signInFailuresSince(identifier: string, ip: string | null, since: Date) {
-    const [account, byIp] = await Promise.all([
+  /** Attempts before `attempt` since `since`: in its bucket (with the newest one's time), and
+   * from the IP (with the oldest one's time), when `ip` is given. */
+  async signInFailuresSince(attempt: bigint, bucket: string, ip: string | null, since: Date) {
+    const [inBucket, byIp] = await Promise.all([
       this.db.signInFailure.aggregate({
-        where: { identifier, occurredAt: { gt: since } },
+        where: { identifier: bucket, occurredAt: { gt: since }, id: { not: attempt } },
         _count: { _all: true },
-        _min: { occurredAt: true },
+        _max: { occurredAt: true },
       }),
       ip
         ? this.db.signInFailure.aggregate({
-            where: { ip, occurredAt: { gt: since } },
+            where: { ip, occurredAt: { gt: since }, id: { not: attempt } },
             _count: { _all: true },
             _min: { occurredAt: true },
           })
         : null,
     ]);
     return {
-      accountFailures: account._count._all,
-      oldestAccountFailureAt: account._min.occurredAt,
+      bucketFailures: inBucket._count._all,
+      latestBucketFailureAt: inBucket._max.occurredAt,
       ipFailures: byIp?._count._all ?? 0,
       oldestIpFailureAt: byIp?._min.occurredAt ?? null,
     };
@@ -275,6 +327,14 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
 
   async clearSignInFailures(identifier: string): Promise<void> {
     await this.db.signInFailure.deleteMany({ where: { identifier } });
+  }
+
+  /** Deletes delivered outbox rows of these types sent before `before`; returns how many. */
+  async pruneSentEvents(types: readonly string[], before: Date): Promise<number> {
+    const { count } = await this.db.outboxEvent.deleteMany({
+      where: { type: { in: [...types] }, sentAt: { lt: before } },
+    });
+    return count;
   }
 
   async pruneSignInFailures(before: Date): Promise<void> {

@@ -68,7 +68,11 @@ describe('authorization matrix', () => {
       }
       case 'signIn': {
         const response = await client.request<{ signIn: { user: { id: string } } }>(SIGN_IN, {
-          input: { emailOrUsername: owner.input.email, password: owner.input.password },
+          input: {
+            emailOrUsername: owner.input.email,
+            password: owner.input.password,
+            deviceSecret: owner.session.deviceSecret,
+          },
         });
         expect(response.data?.signIn.user.id).toBe(A);
         return;

@@ -1,6 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { GraphQLClient, startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
+import {
+  GraphQLClient,
+  eventually,
+  startTestSupergraph,
+  type TestSupergraph,
+} from '@jobber/test-kit';
 import { parseAuthConfig, startAuthService } from '../src/index.js';
 
 /** The auth subgraph behind a real gateway, on a database of its own, for one test file. */
@@ -29,7 +34,7 @@ export function useAuthSupergraph() {
 }
 
 export const sessionFields = `user { id username email emailVerified roles createdAt }
-  accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt`;
+  accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt deviceSecret`;
 
 export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${sessionFields} } }`;
 export const SIGN_IN = `mutation SignIn($input: SignInInput!) {
@@ -53,6 +58,7 @@ export interface Session {
   refreshToken: string;
   accessTokenExpiresAt: string;
   refreshTokenExpiresAt: string;
+  deviceSecret: string | null;
 }
 
 let counter = 0;
@@ -78,17 +84,20 @@ export async function signUp(
   return { input, session: data.signUp, client: client.as({ token: data.signUp.accessToken }) };
 }
 
-/** The newest outbox event of a type (what notifications will email), read from auth's database. */
+/** The newest outbox event of a type (what notifications will email), read from auth's database;
+ * waits a little for one (`requestPasswordReset` writes its event after answering). */
 export async function lastEvent<T = Record<string, unknown>>(
   db: pg.Pool,
   type: string,
   userId?: string,
 ): Promise<T> {
-  const { rows } = await db.query<{ payload: { data: T } }>(
-    `SELECT payload FROM outbox_events WHERE type = $1 ${userId ? `AND payload->'data'->>'userId' = $2` : ''}
-     ORDER BY seq DESC LIMIT 1`,
-    userId ? [type, userId] : [type],
-  );
-  if (!rows[0]) throw new Error(`no ${type} event in the outbox`);
-  return rows[0].payload.data;
+  const newest = async () => {
+    const { rows } = await db.query<{ payload: { data: T } }>(
+      `SELECT payload FROM outbox_events WHERE type = $1 ${userId ? `AND payload->'data'->>'userId' = $2` : ''}
+       ORDER BY seq DESC LIMIT 1`,
+      userId ? [type, userId] : [type],
+    );
+    return rows[0]?.payload.data;
+  };
+  return eventually(newest, { timeoutMs: 10_000, intervalMs: 20, what: `a ${type} event` });
 }

@@ -102,7 +102,13 @@ describe('signOutEverywhere', () => {
     const other = await signUp(env.client);
     const { data } = await env.client.request<{ signIn: Session }>(
       `mutation($i: SignInInput!) { signIn(input: $i) { ... on AuthSession { refreshToken } } }`,
-      { i: { emailOrUsername: owner.input.username, password: owner.input.password } },
+      {
+        i: {
+          emailOrUsername: owner.input.username,
+          password: owner.input.password,
+          deviceSecret: owner.session.deviceSecret,
+        },
+      },
     );
     expect(
       (await owner.client.data<{ signOutEverywhere: boolean }>(SIGN_OUT_EVERYWHERE))

@@ -1,53 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { checkThrottle, THROTTLE } from '../src/sign-in-throttle.js';
+import { backOffMs, checkThrottle, THROTTLE } from '../src/sign-in-throttle.js';
 
 describe('sign-in throttle', () => {
-  it('is 5 failures per account and 20 per IP in 15 minutes', () => {
-    expect(THROTTLE).toEqual({ windowMs: 15 * 60_000, maxPerAccount: 5, maxPerIp: 20 });
+  const now = new Date('2026-11-25T12:00:00Z');
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+
+  it('lets 5 failures through, then doubles the wait from 2 s up to 15 minutes', () => {
+    expect([0, 4, 5, 6, 7, 13, 14, 40].map(backOffMs)).toEqual([
+      0, 0, 2_000, 4_000, 8_000, 512_000, 900_000, 900_000,
+    ]);
   });
 
-  it('allows up to the limits and blocks at them', () => {
-    expect(checkThrottle({ accountFailures: 0, ipFailures: 0 })).toEqual({ allowed: true });
-    expect(checkThrottle({ accountFailures: 4, ipFailures: 19 })).toEqual({ allowed: true });
-    expect(checkThrottle({ accountFailures: 5, ipFailures: 0 })).toEqual({
-      allowed: false,
-      retryAfterSeconds: 900,
+  it('waits the back-off after the newest failure in the bucket', () => {
+    const input = { ipFailures: 0, now };
+    expect(checkThrottle({ ...input, bucketFailures: 4, latestBucketFailureAt: now })).toEqual({
+      allowed: true,
     });
-    expect(checkThrottle({ accountFailures: 0, ipFailures: 20 })).toEqual({
-      allowed: false,
-      retryAfterSeconds: 900,
-    });
+    expect(
+      checkThrottle({ ...input, bucketFailures: 6, latestBucketFailureAt: ago(1_000) }),
+    ).toEqual({ allowed: false, retryAfterSeconds: 3 });
+    expect(
+      checkThrottle({ ...input, bucketFailures: 6, latestBucketFailureAt: ago(4_000) }),
+    ).toEqual({ allowed: true });
   });
 
-  it('says when the oldest counted failure leaves the window', () => {
-    const now = new Date('2026-11-25T12:00:00Z');
-    const tenMinutesAgo = new Date(now.getTime() - 10 * 60_000);
+  it('bounds an IP only far above one person (a shared proxy)', () => {
+    expect(THROTTLE.maxPerIp).toBeGreaterThanOrEqual(100);
+    expect(checkThrottle({ bucketFailures: 0, ipFailures: THROTTLE.maxPerIp - 1, now })).toEqual({
+      allowed: true,
+    });
     expect(
       checkThrottle({
-        accountFailures: 5,
-        ipFailures: 3,
-        oldestAccountFailureAt: tenMinutesAgo,
+        bucketFailures: 0,
+        ipFailures: THROTTLE.maxPerIp,
+        oldestIpFailureAt: ago(THROTTLE.windowMs - 60_000),
         now,
       }),
-    ).toEqual({ allowed: false, retryAfterSeconds: 300 });
-    // Both blocked: the later of the two.
-    expect(
-      checkThrottle({
-        accountFailures: 5,
-        ipFailures: 25,
-        oldestAccountFailureAt: tenMinutesAgo,
-        oldestIpFailureAt: new Date(now.getTime() - 60_000),
-        now,
-      }),
-    ).toEqual({ allowed: false, retryAfterSeconds: 840 });
-    // Never less than a second, even when the failure is just leaving the window.
-    expect(
-      checkThrottle({
-        accountFailures: 5,
-        ipFailures: 0,
-        oldestAccountFailureAt: new Date(now.getTime() - THROTTLE.windowMs),
-        now,
-      }),
-    ).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    ).toEqual({ allowed: false, retryAfterSeconds: 60 });
   });
 });

@@ -12,7 +12,9 @@ describe('signIn', () => {
     for (const emailOrUsername of [input.username.toUpperCase(), input.email.toUpperCase()]) {
       const response = await env.client.data<{
         signIn: { __typename: string; user: { id: string }; accessToken: string };
-      }>(SIGN_IN, { input: { emailOrUsername, password: input.password } });
+      }>(SIGN_IN, {
+        input: { emailOrUsername, password: input.password, deviceSecret: session.deviceSecret },
+      });
       expect(response.signIn.__typename).toBe('AuthSession');
       expect(response.signIn.user.id).toBe(session.user.id);
       const viewer = await env.client.data<{ viewer: { id: string } }>(
@@ -86,12 +88,11 @@ describe('signIn', () => {
     );
     expect(errorCodes(stolen)).toEqual(['BAD_USER_INPUT']);
 
-    const verified = await env.client.data<{ verifySignInCode: { user: { id: string } } }>(
-      VERIFY_CODE,
-      { input: { challengeId, code } },
-      newDevice('phone-1'),
-    );
+    const verified = await env.client.data<{
+      verifySignInCode: { user: { id: string }; deviceSecret: string };
+    }>(VERIFY_CODE, { input: { challengeId, code } }, newDevice('phone-1'));
     expect(verified.verifySignInCode.user.id).toBe(session.user.id);
+    expect(verified.verifySignInCode.deviceSecret).toMatch(/^[\w-]{43}$/);
     const again = await env.client.request(
       VERIFY_CODE,
       { input: { challengeId, code } },
@@ -99,10 +100,16 @@ describe('signIn', () => {
     );
     expect(errorCodes(again)).toEqual(['BAD_USER_INPUT']);
 
-    // The device is now known: the next sign-in issues a session directly.
+    // The device is now trusted: a sign-in with its secret issues a session directly.
     const next = await env.client.data<{ signIn: { __typename: string } }>(
       SIGN_IN,
-      { input: { emailOrUsername: input.username, password: input.password } },
+      {
+        input: {
+          emailOrUsername: input.username,
+          password: input.password,
+          deviceSecret: verified.verifySignInCode.deviceSecret,
+        },
+      },
       newDevice('phone-1'),
     );
     expect(next.signIn.__typename).toBe('AuthSession');
