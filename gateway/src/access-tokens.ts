@@ -11,7 +11,7 @@ export interface AccessTokenSettings {
 export function createAccessTokenVerifier(settings: AccessTokenSettings) {
   let key: Promise<CryptoKey> | undefined;
   return {
-    /** The viewer, or null when the token is forged, expired or not an access token of ours. */
+    /** The viewer, or null when the token is forged, expired, has no expiry or is not ours. */
     async verify(token: string): Promise<Viewer | null> {
       key ??= importSPKI(settings.publicKeyPem, 'EdDSA');
       try {
@@ -20,6 +20,8 @@ export function createAccessTokenVerifier(settings: AccessTokenSettings) {
           audience: settings.audience,
           algorithms: ['EdDSA'],
           clockTolerance: 5,
+          // A token without an expiry would work forever: auth always sets one.
+          requiredClaims: ['exp'],
         });
         if (!payload.sub) return null;
         const roles = Array.isArray(payload['roles'])

@@ -6,6 +6,7 @@ import {
   supergraphFile,
   type SubgraphName,
 } from '@jobber/supergraph';
+import { limitVariables, operationLimitsFrom } from './limits-config.js';
 
 /**
  * `@apollo/gateway` starts an OpenTelemetry exporter that probes cloud metadata addresses and
@@ -49,6 +50,7 @@ const schema = z.object({
   CORS_ORIGINS: envVar.list(),
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   TRUST_PROXY: envVar.boolean(false),
+  ...limitVariables,
 });
 
 export type GatewayConfig = ReturnType<typeof parseGatewayConfig>;
@@ -74,6 +76,8 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
     internalPrivateKeyPem: env.GATEWAY_INTERNAL_PRIVATE_KEY,
     corsOrigins: env.CORS_ORIGINS,
     trustProxy: env.TRUST_PROXY,
+    /** Refused before planning (src/limits.ts); README "Limits". */
+    limits: operationLimitsFrom(env),
     /** Introspection and the landing page are for development only. */
     development: env.NODE_ENV === 'development',
   };

@@ -1,59 +1,156 @@
 import {
-  GraphQLError,
-  Kind,
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+  HeaderMap,
+  type ApolloServer,
+  type ApolloServerPlugin,
+  type BaseContext,
+  type HTTPGraphQLRequest,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { countDocument, measureOperations } from './operation-measure.js';
+import {
+  firstExceeded,
+  limitMessage,
+  type LimitExceeded,
+  type OperationLimits,
+} from './operation-limits.js';
+import { operationProblem, variablesHoldNul } from './request-rules.js';
+import { checkSource } from './source-limits.js';
 
-/** How deep a client operation may nest; the deepest real screen needs well under this. */
-export const MAX_QUERY_DEPTH = 12;
+/** A client error answered before Apollo runs: status, code and extra extensions. */
+export interface Refusal {
+  message: string;
+  extensions: { code: 'BAD_REQUEST' | 'BAD_USER_INPUT'; [name: string]: unknown };
+}
+
+const limitRefusal = (exceeded: LimitExceeded): Refusal => ({
+  message: limitMessage(exceeded),
+  extensions: { code: 'BAD_REQUEST', limit: exceeded.limit, max: exceeded.max },
+});
+
+const nulRefusal: Refusal = {
+  message: 'Text arguments must not contain NUL characters.',
+  extensions: { code: 'BAD_USER_INPUT' },
+};
+
+interface GraphQLParams {
+  query?: unknown;
+  variables?: unknown;
+}
+
+/** The query and variables of a POST (JSON) or GET request, as Apollo will read them. */
+function paramsOf(request: HTTPGraphQLRequest): GraphQLParams {
+  if (request.method === 'GET') {
+    const search = new URLSearchParams(request.search);
+    let variables: unknown;
+    try {
+      variables = JSON.parse(search.get('variables') ?? 'null');
+    } catch {
+      variables = undefined; // Apollo answers the malformed variables
+    }
+    return { query: search.get('query') ?? undefined, variables };
+  }
+  const body = request.body;
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as GraphQLParams) : {};
+}
 
 /**
- * A validation rule refusing operations nested deeper than `maxDepth` (fragments count where
- * they are spread), so one request cannot make the planner fan out without bound.
+ * Why the operation is refused before validation and planning, or undefined: NUL characters,
+ * then tokens and nesting on the text (before the recursive parser), then counts on the parsed
+ * document, then depth, introspection depth, root fields and cost with each fragment measured
+ * once. Every step is linear in the size of the document. Text that does not parse is left to
+ * Apollo, which reports the syntax error.
  */
-export function depthLimit(maxDepth: number) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION)
-        fragments.set(definition.name.value, definition);
-    }
-    const depthOf = (selectionSet: SelectionSetNode, seen: Set<string>): number => {
-      let deepest = 0;
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) {
-          const below = selection.selectionSet ? depthOf(selection.selectionSet, seen) : 0;
-          deepest = Math.max(deepest, 1 + below);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
-        } else {
-          const fragment = fragments.get(selection.name.value);
-          if (!fragment || seen.has(fragment.name.value)) continue;
-          deepest = Math.max(
-            deepest,
-            depthOf(fragment.selectionSet, new Set(seen).add(fragment.name.value)),
-          );
-        }
-      }
-      return deepest;
-    };
-    return {
-      OperationDefinition(operation) {
-        const depth = depthOf(operation.selectionSet, new Set());
-        if (depth > maxDepth) {
-          context.reportError(
-            new GraphQLError(
-              `The operation is nested ${depth} levels deep; at most ${maxDepth} are allowed.`,
-              {
-                nodes: [operation],
-              },
-            ),
-          );
-        }
-      },
-    };
+export function refusalFor(
+  params: GraphQLParams,
+  schema: GraphQLSchema | undefined,
+  limits: OperationLimits,
+): Refusal | undefined {
+  if (variablesHoldNul(params.variables)) return nulRefusal;
+  if (typeof params.query !== 'string') return undefined;
+  const exceeded = checkSource(params.query, limits);
+  if (exceeded) return limitRefusal(exceeded);
+  let document: DocumentNode;
+  try {
+    document = parse(params.query, { maxTokens: limits.tokens, noLocation: true });
+  } catch {
+    return undefined;
+  }
+  const counts = countDocument(document);
+  const counted = firstExceeded(
+    {
+      fragmentSpreads: counts.fragmentSpreads,
+      aliases: counts.aliases,
+      directives: counts.directives,
+      repeatedFields: counts.repeatedFields,
+    },
+    limits,
+  );
+  if (counted) return limitRefusal(counted);
+  if (counts.nulString) return nulRefusal;
+  if (!schema) return undefined;
+  const variables =
+    params.variables && typeof params.variables === 'object'
+      ? (params.variables as Record<string, unknown>)
+      : {};
+  const measures = measureOperations(document, schema, variables);
+  const measured = firstExceeded(
+    {
+      depth: measures.depth,
+      introspectionDepth: measures.introspectionDepth,
+      cost: measures.cost,
+      rootFields: measures.topFields,
+    },
+    limits,
+  );
+  return measured ? limitRefusal(measured) : undefined;
+}
+
+/**
+ * Apollo Server with the operation limits in front: a refused request is answered 400 with
+ * one error (`BAD_REQUEST` + `extensions.limit`/`max`, or `BAD_USER_INPUT`) before Apollo
+ * parses, validates or plans it. (Apollo's plugin hooks before validation cannot answer a
+ * request: an error thrown there becomes a 500.)
+ */
+export function withOperationLimits<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  limits: OperationLimits,
+  schema: () => GraphQLSchema | undefined,
+): Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'> {
+  return {
+    async executeHTTPGraphQLRequest(request) {
+      const refusal = refusalFor(paramsOf(request.httpGraphQLRequest), schema(), limits);
+      if (!refusal) return apollo.executeHTTPGraphQLRequest(request);
+      return refusalResponse(refusal);
+    },
+  };
+}
+
+function refusalResponse(refusal: Refusal): HTTPGraphQLResponse {
+  return {
+    status: 400,
+    headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
+    body: { kind: 'complete', string: JSON.stringify({ errors: [refusal] }) },
+  };
+}
+
+/**
+ * 400 `BAD_REQUEST`, not 500, for an operation that cannot be chosen (an unknown
+ * `operationName`, several operations and no name) or a subscription over HTTP.
+ */
+export function operationChoice<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request, document }) {
+          const problem = operationProblem(document, operation, request.operationName);
+          if (problem) {
+            throw new GraphQLError(problem, {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
   };
 }

@@ -17,7 +17,7 @@ import type { SubgraphName } from '@jobber/supergraph';
 import { createAccessTokenVerifier } from './access-tokens.js';
 import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './config.js';
 import { handleCors } from './cors.js';
-import { MAX_QUERY_DEPTH, depthLimit } from './limits.js';
+import { operationChoice, withOperationLimits } from './limits.js';
 import { identifyCaller } from './client-identity.js';
 import { gatewayReadiness } from './readiness.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
@@ -53,9 +53,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
     introspection: config.development,
-    validationRules: [depthLimit(MAX_QUERY_DEPTH)],
+    // No "Did you mean …" outside development: they spell out the schema to a stranger.
+    hideSchemaDetailsFromClientErrors: !config.development,
+    parseOptions: { maxTokens: config.limits.tokens },
     includeStacktraceInErrorResponses: false,
     plugins: [
+      operationChoice<GatewayContext>(),
       metrics.plugin,
       errorLogging<GatewayContext>(({ identity }) =>
         logger.child({ requestId: identity.requestId }),
@@ -67,6 +70,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     formatError: maskError,
   });
   await apollo.start();
+  const limited = withOperationLimits(apollo, config.limits, () => gateway.schema);
 
   return startHttpService({
     name: 'gateway',
@@ -81,7 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       const identity = await identifyCaller(req, accessTokens, config.trustProxy);
       // Quoted in a support request, it finds the request in every service's logs.
       res.setHeader('x-request-id', identity.requestId);
-      await executeGraphQLOverHttp(apollo, req, res, async () => ({ identity }));
+      await executeGraphQLOverHttp(limited, req, res, async () => ({ identity }));
     },
     onStop: () => apollo.stop(),
   });

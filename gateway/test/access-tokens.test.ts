@@ -13,13 +13,20 @@ const settings = {
 const verifier = createAccessTokenVerifier(settings);
 
 async function token(
-  overrides: { iss?: string; aud?: string; sub?: string | null; exp?: number; key?: string } = {},
+  overrides: {
+    iss?: string;
+    aud?: string;
+    sub?: string | null;
+    exp?: number | null;
+    key?: string;
+  } = {},
 ) {
   const jwt = new SignJWT({ roles: ['USER', 42], sid: 's1' })
     .setProtectedHeader({ alg: 'EdDSA' })
     .setIssuer(overrides.iss ?? 'jobber-auth')
-    .setAudience(overrides.aud ?? 'jobber')
-    .setExpirationTime(overrides.exp ?? Math.floor(Date.now() / 1000) + 60);
+    .setAudience(overrides.aud ?? 'jobber');
+  if (overrides.exp !== null)
+    jwt.setExpirationTime(overrides.exp ?? Math.floor(Date.now() / 1000) + 60);
   if (overrides.sub !== null) jwt.setSubject(overrides.sub ?? 'user-1');
   return jwt.sign(await importPKCS8(overrides.key ?? privateKeyPem, 'EdDSA'));
 }
@@ -35,6 +42,7 @@ describe('access-token verification', () => {
       .toString();
     const refused = [
       await token({ exp: Math.floor(Date.now() / 1000) - 60 }),
+      await token({ exp: null }),
       await token({ key: other }),
       await token({ iss: 'someone-else' }),
       await token({ aud: 'another-app' }),

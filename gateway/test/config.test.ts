@@ -49,4 +49,23 @@ describe('gateway configuration', () => {
       expect.stringMatching(/^GATEWAY_INTERNAL_PRIVATE_KEY: must be a PEM-encoded private key/),
     ]);
   });
+
+  it('reads each operation limit from its variable, with defaults no screen comes near', () => {
+    const keys = { AUTH_JWT_PUBLIC_KEY: pem('spki'), GATEWAY_INTERNAL_PRIVATE_KEY: pem('pkcs8') };
+    expect(parseGatewayConfig(keys).limits).toEqual({
+      tokens: 10_000,
+      depth: 12,
+      introspectionDepth: 20,
+      cost: 5_000,
+      aliases: 50,
+      rootFields: 20,
+      directives: 50,
+      fragmentSpreads: 200,
+      repeatedFields: 100,
+    });
+    expect(
+      parseGatewayConfig({ ...keys, MAX_QUERY_COST: '800', MAX_QUERY_ALIASES: '5' }).limits,
+    ).toMatchObject({ cost: 800, aliases: 5 });
+    expect(() => parseGatewayConfig({ ...keys, MAX_QUERY_DEPTH: '0' })).toThrow(/MAX_QUERY_DEPTH/);
+  });
 });

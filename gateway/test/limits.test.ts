@@ -1,34 +1,126 @@
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { depthLimit } from '../src/limits.js';
+import { refusalFor } from '../src/limits.js';
+import { defaultOperationLimits as limits } from '../src/operation-limits.js';
+import { measureOperations } from '../src/operation-measure.js';
 
 const schema = buildSchema(`
-  type Query { viewer: User }
-  type User { id: ID! friend: User }
+  type Query { viewer: User sellers(first: Int = 20, after: String): [User!]! }
+  type User { id: ID! friend: User friends(first: Int, last: Int): [User!]! }
 `);
-const errorsFor = (document: string, maxDepth = 3) =>
-  validate(schema, parse(document), [depthLimit(maxDepth)]).map((error) => error.message);
+const measure = (document: string, variables: Record<string, unknown> = {}) =>
+  measureOperations(parse(document), schema, variables);
+const refusal = (query: string, variables?: unknown) =>
+  refusalFor({ query, variables }, schema, limits)?.extensions;
 
-describe('depthLimit', () => {
-  it('allows operations up to the limit', () => {
-    expect(errorsFor('{ viewer { friend { id } } }')).toEqual([]);
-  });
+const repeat = (count: number, item: (i: number) => string) =>
+  Array.from({ length: count }, (_, i) => item(i)).join(' ');
 
-  it('refuses deeper ones, counting fragments where they are spread', () => {
-    expect(errorsFor('{ viewer { friend { friend { id } } } }')).toEqual([
-      'The operation is nested 4 levels deep; at most 3 are allowed.',
-    ]);
+describe('operation measures', () => {
+  it('counts depth with fragments where they are spread, and inline fragments', () => {
+    expect(measure('{ viewer { friend { id } } }').depth).toBe(3);
     expect(
-      errorsFor('{ viewer { ...F } } fragment F on User { friend { friend { id } } }'),
-    ).toHaveLength(1);
-    expect(errorsFor('{ viewer { ... on User { friend { friend { id } } } } }')).toHaveLength(1);
+      measure('{ viewer { ...F } } fragment F on User { friend { friend { id } } }').depth,
+    ).toBe(4);
+    expect(measure('{ viewer { ... on User { friend { id } } } }').depth).toBe(3);
   });
 
-  it('survives a fragment cycle (reported by the standard rules, not looped on here)', () => {
+  it('measures introspection on its own, so the standard introspection query passes', () => {
+    const introspection = measure(getIntrospectionQuery());
+    expect(introspection.depth).toBe(0);
+    expect(introspection.introspectionDepth).toBeGreaterThan(limits.depth);
+    expect(introspection.introspectionDepth).toBeLessThanOrEqual(limits.introspectionDepth);
+    expect(refusal(getIntrospectionQuery())).toBeUndefined();
+    expect(measure('{ viewer { id } __type(name: "User") { name } }')).toMatchObject({
+      depth: 2,
+      introspectionDepth: 2,
+    });
+  });
+
+  it('weighs list fields by first or last: literal, variable, variable default, schema default', () => {
+    expect(measure('{ sellers(first: 50) { id } }').cost).toBe(51);
+    expect(measure('query($n: Int) { sellers(first: $n) { id } }', { n: 7 }).cost).toBe(8);
+    expect(measure('query($n: Int = 3) { sellers(first: $n) { id } }').cost).toBe(4);
+    expect(measure('{ sellers { id } }').cost).toBe(21);
+    // No default and nothing given: the largest page.
+    expect(measure('{ viewer { friends { id } } }').cost).toBe(102);
+    expect(measure('{ viewer { friends(last: 5) { friends(first: 2) { id } } } }').cost).toBe(
+      1 + 1 + 5 * (1 + 2),
+    );
+  });
+
+  it('survives fragment cycles (validation reports them) and long chains without recursion', () => {
     expect(() =>
-      errorsFor(
+      measure(
         '{ viewer { ...A } } fragment A on User { friend { ...B } } fragment B on User { friend { ...A } }',
       ),
     ).not.toThrow();
+    const chain = `{ ...F0 } ${repeat(20_000, (i) => `fragment F${i} on Query { ...F${i + 1} }`)} fragment F20000 on Query { viewer { id } }`;
+    expect(measure(chain).depth).toBe(2);
+  });
+
+  it('measures the 2^22-field fragment bomb in time linear in its size', () => {
+    const bomb = (levels: number) =>
+      `{ ...F0 } ${repeat(levels, (i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`)} fragment F${levels} on Query { __typename }`;
+    expect(measure(bomb(22)).cost).toBe(2 ** 22);
+    // Twice the fragments take about twice the time, not 2^22 times: compare with the same
+    // document at 200 levels (a cost of 2^200) measured in this test.
+    // Best of 5 rounds, so a pause of the shared machine does not decide.
+    const time = (document: string) => {
+      const parsed = parse(document);
+      let best = Infinity;
+      for (let round = 0; round < 5; round++) {
+        const started = performance.now();
+        for (let i = 0; i < 50; i++) measureOperations(parsed, schema);
+        best = Math.min(best, performance.now() - started);
+      }
+      return best;
+    };
+    time(bomb(200));
+    const small = time(bomb(22));
+    const large = time(bomb(200));
+    expect(large).toBeLessThan(small * 40);
+    expect(refusal(bomb(22))).toMatchObject({ code: 'BAD_REQUEST', limit: 'cost' });
+  });
+});
+
+describe('refusals before parsing and validation', () => {
+  it('counts tokens and bracket nesting on the text, before the recursive parser', () => {
+    expect(refusal(`{ ${repeat(5_000, (i) => `a${i}: __typename`)} }`)).toMatchObject({
+      limit: 'tokens',
+      max: 10_000,
+    });
+    expect(refusal(`{ ${'viewer { '.repeat(3_000)}id${' }'.repeat(3_001)}`)).toMatchObject({
+      limit: 'depth',
+    });
+  });
+
+  it('refuses each count over its limit, and NUL characters in literals and variables', () => {
+    expect(refusal(`{ ${repeat(51, (i) => `a${i}: __typename`)} }`)).toMatchObject({
+      limit: 'aliases',
+    });
+    expect(refusal(`{ viewer { ${repeat(51, () => 'id @skip(if: false)')} } }`)).toMatchObject({
+      limit: 'directives',
+    });
+    expect(
+      refusal(`{ ${repeat(201, () => '...F')} } fragment F on Query { __typename }`),
+    ).toMatchObject({
+      limit: 'fragmentSpreads',
+    });
+    expect(refusal(`{ viewer { ${repeat(102, () => 'id')} } }`)).toMatchObject({
+      limit: 'repeatedFields',
+    });
+    expect(refusal(`{ ${repeat(21, () => 'viewer { id }')} }`)).toMatchObject({
+      limit: 'rootFields',
+    });
+    expect(refusal('{ viewer { id } }', { login: ['ok', { deep: 'a\u0000' }] })).toEqual({
+      code: 'BAD_USER_INPUT',
+    });
+    expect(refusal('{ sellers(after: "\\u0000") { id } }')).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(refusal('{ viewer { id } }', { login: 'fine' })).toBeUndefined();
+  });
+
+  it('leaves syntax errors to Apollo, which reports them with their position', () => {
+    expect(refusal('{ viewer { id }')).toBeUndefined();
   });
 });

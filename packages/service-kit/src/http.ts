@@ -28,16 +28,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * A 413 closes the connection: the rest of the body is not read, so the socket cannot carry
+ * another request (a keep-alive client reusing it would see a reset).
+ */
+const tooLarge = () =>
+  new HttpError(413, 'Request body too large', 'BAD_REQUEST', { connection: 'close' });
+
 /** Reads the whole body, refusing with 413 once it passes `limitBytes`. */
 export async function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limitBytes) throw new HttpError(413, 'Request body too large');
+  if (declared > limitBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > limitBytes) throw new HttpError(413, 'Request body too large');
+    if (size > limitBytes) throw tooLarge();
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
@@ -57,7 +64,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 /** Runs one HTTP request through Apollo Server (its framework-neutral API) on a plain Node server. */
 export async function executeGraphQLOverHttp<C extends BaseContext>(
-  server: ApolloServer<C>,
+  server: Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'>,
   req: IncomingMessage,
   res: ServerResponse,
   context: () => Promise<C>,

@@ -12,7 +12,11 @@ export const Mutation: MutationResolvers = {
     accounts.signOut(refreshToken, caller),
   signOutEverywhere: (_parent, _args, { accounts, ...caller }) =>
     accounts.signOutEverywhere(caller),
-  verifyEmail: (_parent, { token }, { accounts, ...caller }) => accounts.verifyEmail(token, caller),
+  // Holding the emailed token shows the account is the caller's: its owner view.
+  verifyEmail: async (_parent, { token }, { accounts, ...caller }) => ({
+    ...(await accounts.verifyEmail(token, caller)),
+    ownerView: true,
+  }),
   resendVerificationEmail: (_parent, _args, { accounts, ...caller }) =>
     accounts.resendVerificationEmail(caller),
   requestPasswordReset: (_parent, { email }, { accounts }) => accounts.requestPasswordReset(email),

@@ -1,11 +1,20 @@
 import type { Role, UserResolvers } from '../generated/graphql.js';
-import { userById } from '../context.js';
+import type { UserRecord } from '../accounts.js';
+import { userById, type AuthContext } from '../context.js';
+
+/** The account's own fields are for its owner only (the session's user, or the viewer). */
+const isOwner = (user: UserRecord, context: AuthContext) =>
+  user.ownerView || context.viewer?.id === user.id;
 
 export const User: UserResolvers = {
   __resolveReference: (reference, context) => context.loaders.get(userById).load(reference.id),
-  // Only the account's owner sees its email address.
-  email: (user, _args, context) =>
-    user.ownerView || context.viewer?.id === user.id ? user.email : null,
-  emailVerified: (user) => user.emailVerifiedAt !== null,
-  roles: (user) => user.roles.filter((role): role is Role => role === 'USER' || role === 'ADMIN'),
+  // Null for everyone else: the field stays, so a page listing other users keeps working.
+  email: (user, _args, context) => (isOwner(user, context) ? user.email : null),
+  emailVerified: (user, _args, context) =>
+    isOwner(user, context) ? user.emailVerifiedAt !== null : null,
+  roles: (user, _args, context) =>
+    isOwner(user, context)
+      ? user.roles.filter((role): role is Role => role === 'USER' || role === 'ADMIN')
+      : null,
+  createdAt: (user, _args, context) => (isOwner(user, context) ? user.createdAt : null),
 };

@@ -1,0 +1,44 @@
+import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+
+/** True when a variable's value holds a NUL character anywhere (PostgreSQL refuses it in text). */
+export function variablesHoldNul(variables: unknown): boolean {
+  const pending: unknown[] = [variables];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      pending.push(...(value as unknown[]));
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(item);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Why the request's operation cannot be run over HTTP, or undefined: no operation of that
+ * name, several operations and no name, or a subscription (served over WebSocket only).
+ */
+export function operationProblem(
+  document: DocumentNode,
+  operation: OperationDefinitionNode | undefined,
+  operationName: string | undefined | null,
+): string | undefined {
+  if (!operation) {
+    const operations = document.definitions.filter(
+      (definition) => definition.kind === Kind.OPERATION_DEFINITION,
+    ).length;
+    if (operationName) return `No operation named "${operationName}" in the document.`;
+    return operations > 1
+      ? 'The document holds several operations: name the one to run in operationName.'
+      : 'The document holds no operation.';
+  }
+  if (operation.operation === 'subscription') {
+    return 'Subscriptions are served over WebSocket (graphql-ws), not over HTTP.';
+  }
+  return undefined;
+}
