@@ -49,6 +49,11 @@ const schema = z.object({
   CORS_ORIGINS: envVar.list(),
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   TRUST_PROXY: envVar.boolean(false),
+  /** Per subgraph fetch (its wait for a pooled connection included); longer is UNAVAILABLE. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Connections per subgraph at most (keep-alive pool); more fetches queue. */
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(64),
+  SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().positive().default(4_000),
 });
 
 export type GatewayConfig = ReturnType<typeof parseGatewayConfig>;
@@ -74,6 +79,11 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
     internalPrivateKeyPem: env.GATEWAY_INTERNAL_PRIVATE_KEY,
     corsOrigins: env.CORS_ORIGINS,
     trustProxy: env.TRUST_PROXY,
+    subgraphFetch: {
+      timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+      connections: env.SUBGRAPH_CONNECTIONS,
+      keepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
+    },
     /** Introspection and the landing page are for development only. */
     development: env.NODE_ENV === 'development',
   };

@@ -21,22 +21,29 @@ import { MAX_QUERY_DEPTH, depthLimit } from './limits.js';
 import { identifyCaller } from './client-identity.js';
 import { gatewayReadiness } from './readiness.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
+import { SubgraphFailures, subgraphFailureLogging } from './subgraph-failures.js';
 import { ReportingGateway } from './value-completion.js';
 
 export function createGateway(
   config: GatewayConfig,
   logger: Logger,
   signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem }),
+  /** Every data source built, so that the caller can close their connection pools. */
+  sources: SubgraphDataSource[] = [],
 ): ApolloGateway {
   disableApolloTelemetryUnlessOptedIn();
   return new ReportingGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     logger,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? '', {
-        signer,
-        logger,
-      }),
+    buildService: ({ name, url }) => {
+      const source = new SubgraphDataSource(
+        name,
+        config.subgraphUrls[name as SubgraphName] ?? url ?? '',
+        { signer, logger, fetch: config.subgraphFetch },
+      );
+      sources.push(source);
+      return source;
+    },
   });
 }
 
@@ -45,7 +52,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const metrics = createMetrics('gateway');
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
-  const gateway = createGateway(config, logger, signer);
+  const sources: SubgraphDataSource[] = [];
+  const gateway = createGateway(config, logger, signer, sources);
   const readiness = gatewayReadiness(config, gateway, signer);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -60,6 +68,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       errorLogging<GatewayContext>(({ identity }) =>
         logger.child({ requestId: identity.requestId }),
       ),
+      subgraphFailureLogging<GatewayContext>(logger),
       config.development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
@@ -81,8 +90,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       const identity = await identifyCaller(req, accessTokens, config.trustProxy);
       // Quoted in a support request, it finds the request in every service's logs.
       res.setHeader('x-request-id', identity.requestId);
-      await executeGraphQLOverHttp(apollo, req, res, async () => ({ identity }));
+      await executeGraphQLOverHttp(apollo, req, res, async () => ({
+        identity,
+        subgraphFailures: new SubgraphFailures(),
+      }));
     },
-    onStop: () => apollo.stop(),
+    onStop: async () => {
+      await apollo.stop();
+      await Promise.all(sources.map((source) => source.close()));
+    },
   });
 }
