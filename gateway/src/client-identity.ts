@@ -9,10 +9,29 @@ function header(req: IncomingMessage, name: string): string | null {
   return text ? text.slice(0, 512) : null;
 }
 
-export function clientInfo(req: IncomingMessage, trustProxy: boolean): ClientInfo {
-  const forwarded = trustProxy ? header(req, 'x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+/**
+ * The client's address behind `trustedProxies` proxies of ours: each appends its peer's address
+ * to X-Forwarded-For, so the one we want is the `trustedProxies`-th from the right (the socket's
+ * peer being the nearest proxy). Entries to the left of it are whatever the client wrote.
+ */
+export function clientAddress(req: IncomingMessage, trustedProxies: number): string | null {
+  const peer = req.socket.remoteAddress ?? null;
+  if (trustedProxies <= 0) return peer;
+  const value = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(value) ? value.join(',') : (value ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (forwarded.length === 0) return peer;
+  // Fewer entries than proxies: the request did not pass all of them; the leftmost is the
+  // address the first proxy it did pass saw.
+  const entry = forwarded[Math.max(0, forwarded.length - trustedProxies)] ?? '';
+  return entry.slice(0, 64) || peer;
+}
+
+export function clientInfo(req: IncomingMessage, trustedProxies: number): ClientInfo {
   return {
-    ip: forwarded || req.socket.remoteAddress || null,
+    ip: clientAddress(req, trustedProxies),
     userAgent: header(req, 'user-agent'),
     deviceId: header(req, 'x-device-id'),
   };
@@ -25,7 +44,7 @@ export function clientInfo(req: IncomingMessage, trustProxy: boolean): ClientInf
 export async function identifyCaller(
   req: IncomingMessage,
   verifier: AccessTokenVerifier,
-  trustProxy: boolean,
+  trustedProxies: number,
 ): Promise<RequestIdentity> {
   const authorization = header(req, 'authorization');
   let viewer: Viewer | null = null;
@@ -41,5 +60,5 @@ export async function identifyCaller(
   // A client's own id is kept when it is a plain token, so its logs and ours line up.
   const offered = header(req, 'x-request-id');
   const requestId = offered && /^[\w.-]{1,128}$/.test(offered) ? offered : randomUUID();
-  return { viewer, client: clientInfo(req, trustProxy), requestId };
+  return { viewer, client: clientInfo(req, trustedProxies), requestId };
 }

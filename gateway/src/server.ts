@@ -19,6 +19,13 @@ import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './confi
 import { handleCors } from './cors.js';
 import { MAX_QUERY_DEPTH, depthLimit } from './limits.js';
 import { identifyCaller } from './client-identity.js';
+import { openRateLimitStore } from './rate-limit-store.js';
+import {
+  RateLimited,
+  createRateLimiter,
+  sendTooManyRequests,
+  sensitiveMutationLimits,
+} from './rate-limits.js';
 import { gatewayReadiness } from './readiness.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { SubgraphFailures, subgraphFailureLogging } from './subgraph-failures.js';
@@ -55,6 +62,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const sources: SubgraphDataSource[] = [];
   const gateway = createGateway(config, logger, signer, sources);
   const readiness = gatewayReadiness(config, gateway, signer);
+  const rateLimitStore = await openRateLimitStore(config.rateLimits.redisUrl, logger);
+  const rateLimiter = createRateLimiter(config.rateLimits, rateLimitStore, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
@@ -69,6 +78,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         logger.child({ requestId: identity.requestId }),
       ),
       subgraphFailureLogging<GatewayContext>(logger),
+      sensitiveMutationLimits<GatewayContext>(rateLimiter),
       config.development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
@@ -90,6 +100,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       const identity = await identifyCaller(req, accessTokens, config.trustProxy);
       // Quoted in a support request, it finds the request in every service's logs.
       res.setHeader('x-request-id', identity.requestId);
+      try {
+        await rateLimiter.admitRequest(identity);
+      } catch (error) {
+        if (error instanceof RateLimited) return sendTooManyRequests(res, error);
+        throw error;
+      }
       await executeGraphQLOverHttp(apollo, req, res, async () => ({
         identity,
         subgraphFailures: new SubgraphFailures(),
@@ -98,6 +114,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     onStop: async () => {
       await apollo.stop();
       await Promise.all(sources.map((source) => source.close()));
+      await rateLimitStore.close();
     },
   });
 }

@@ -50,3 +50,14 @@ describe('gateway configuration', () => {
     ]);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  const base = { AUTH_JWT_PUBLIC_KEY: pem('spki'), GATEWAY_INTERNAL_PRIVATE_KEY: pem('pkcs8') };
+  it('is a number of proxies; true and false keep their meaning (one proxy, none)', () => {
+    expect(parseGatewayConfig(base).trustProxy).toBe(0);
+    expect(parseGatewayConfig({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+    expect(parseGatewayConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+    expect(parseGatewayConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(() => parseGatewayConfig({ ...base, TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
+  });
+});

@@ -91,6 +91,9 @@ export async function startTestSupergraph(
       AUTH_JWT_PUBLIC_KEY: keys.accessTokens.publicKeyPem,
       GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,
       ...urls,
+      // Tests sign up and sign in far more often than anyone; a test of the limits sets them.
+      RATE_LIMIT_SENSITIVE_PER_IP: '0',
+      RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
       ...options.gatewayEnv,
     });
     gateway = await startGateway(
