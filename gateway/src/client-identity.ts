@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpError, type ClientInfo, type RequestIdentity, type Viewer } from '@jobber/service-kit';
+import { decodeJwt } from 'jose';
 import type { AccessTokenVerifier } from './access-tokens.js';
+import type { RevokedSessions } from './revoked-sessions.js';
 
 function header(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
@@ -45,12 +47,18 @@ export async function identifyCaller(
   req: IncomingMessage,
   verifier: AccessTokenVerifier,
   trustedProxies: number,
+  revoked?: RevokedSessions,
 ): Promise<RequestIdentity> {
   const authorization = header(req, 'authorization');
   let viewer: Viewer | null = null;
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     viewer = match?.[1] ? await verifier.verify(match[1]) : null;
+    // Verified above, so its claims can be read as they are: a revoked session's token is refused.
+    if (viewer && match?.[1] && revoked && revoked.size > 0) {
+      const { sid } = decodeJwt(match[1]);
+      if (typeof sid === 'string' && revoked.has(sid)) viewer = null;
+    }
     if (!viewer) {
       throw new HttpError(401, 'The access token is invalid or expired.', 'UNAUTHENTICATED', {
         'www-authenticate': 'Bearer error="invalid_token"',

@@ -71,6 +71,10 @@ const schema = z.object({
   /** Counters shared by several gateways in Redis; unset = in this process's memory. */
   RATE_LIMIT_REDIS_URL: envVar.url(['redis', 'rediss']).optional(),
   RATE_LIMIT_KEY_PREFIX: z.string().default('jobber:rate:'),
+  /** The broker auth publishes `auth.sessions.revoked` to; unset = revoked tokens work until they expire. */
+  AMQP_URL: envVar.url(['amqp', 'amqps']).optional(),
+  EVENTS_EXCHANGE: z.string().min(1).default('jobber.events'),
+  EVENTS_QUEUE_PREFIX: z.string().default(''),
 });
 
 export type GatewayConfig = ReturnType<typeof parseGatewayConfig>;
@@ -105,6 +109,13 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
       redisUrl: env.RATE_LIMIT_REDIS_URL ?? null,
       keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
     },
+    events: env.AMQP_URL
+      ? {
+          amqpUrl: env.AMQP_URL,
+          exchange: env.EVENTS_EXCHANGE,
+          queuePrefix: env.EVENTS_QUEUE_PREFIX,
+        }
+      : null,
     subgraphFetch: {
       timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       connections: env.SUBGRAPH_CONNECTIONS,

@@ -27,6 +27,7 @@ import {
   sensitiveMutationLimits,
 } from './rate-limits.js';
 import { gatewayReadiness } from './readiness.js';
+import { RevokedSessions, followRevocations } from './revoked-sessions.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { SubgraphFailures, subgraphFailureLogging } from './subgraph-failures.js';
 import { ReportingGateway } from './value-completion.js';
@@ -64,6 +65,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const readiness = gatewayReadiness(config, gateway, signer);
   const rateLimitStore = await openRateLimitStore(config.rateLimits.redisUrl, logger);
   const rateLimiter = createRateLimiter(config.rateLimits, rateLimitStore, logger);
+  const revoked = new RevokedSessions({
+    onEvict: (count) => logger.warn({ count }, 'revoked sessions: set full; oldest dropped'),
+  });
+  if (!config.events && !config.development && config.nodeEnv !== 'test')
+    logger.warn('AMQP_URL is not set: access tokens of revoked sessions work until they expire');
+  const revocations = config.events
+    ? await followRevocations(revoked, config.events, logger)
+    : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
@@ -97,7 +106,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     readiness,
     intercept: (req, res) => handleCors(req, res, config.corsOrigins),
     async graphql(req, res) {
-      const identity = await identifyCaller(req, accessTokens, config.trustProxy);
+      const identity = await identifyCaller(req, accessTokens, config.trustProxy, revoked);
       // Quoted in a support request, it finds the request in every service's logs.
       res.setHeader('x-request-id', identity.requestId);
       try {
@@ -115,6 +124,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await apollo.stop();
       await Promise.all(sources.map((source) => source.close()));
       await rateLimitStore.close();
+      await revocations?.close();
     },
   });
 }

@@ -52,6 +52,12 @@ const samples: { [T in EventType]: EventData<T> } = {
     code: '123456',
     expiresAt: at,
   },
+  'auth.sessions.revoked': {
+    userId,
+    sessionIds: [userId],
+    reason: 'SIGN_OUT_EVERYWHERE',
+    revokedAt: at,
+  },
   'users.seller.created': seller,
   'users.seller.updated': seller,
 };

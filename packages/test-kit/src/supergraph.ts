@@ -94,6 +94,10 @@ export async function startTestSupergraph(
       // Tests sign up and sign in far more often than anyone; a test of the limits sets them.
       RATE_LIMIT_SENSITIVE_PER_IP: '0',
       RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
+      // Revoked sessions reach the gateway as events (auth.sessions.revoked).
+      AMQP_URL: events.amqpUrl,
+      EVENTS_EXCHANGE: events.exchange,
+      EVENTS_QUEUE_PREFIX: events.queuePrefix,
       ...options.gatewayEnv,
     });
     gateway = await startGateway(
