@@ -95,8 +95,7 @@ export async function followRevocations(
           logger.warn({ err: envelope }, 'revoked sessions: not a revocation event; dropped');
           return 'dead';
         }
-        const data = envelope.data as { sessionIds: string[]; revokedAt: string };
-        revoked.add(data.sessionIds, new Date(data.revokedAt));
+        revoked.add(envelope.data.sessionIds, new Date(envelope.data.revokedAt));
         return 'ack';
       },
     );
