@@ -48,8 +48,34 @@ const schema = z.object({
   /** Signs the internal credential every subgraph request carries. */
   GATEWAY_INTERNAL_PRIVATE_KEY: envVar.pem('PRIVATE KEY'),
   CORS_ORIGINS: envVar.list(),
-  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
-  TRUST_PROXY: envVar.boolean(false),
+  /**
+   * How many proxies you run in front of the gateway: the client address is the entry the
+   * outermost of them appended to X-Forwarded-For (`true` = 1, `false` = 0: the socket's peer).
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+)$/, 'must be true, false or a number of proxies')
+    .default('false')
+    .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : Number(value)))
+    .pipe(z.number().int().min(0).max(10)),
+  /** Per subgraph fetch (its wait for a pooled connection included); longer is UNAVAILABLE. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Connections per subgraph at most (keep-alive pool); more fetches queue. */
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(64),
+  SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().positive().default(4_000),
+  /** Rate limits: fixed windows, counts per client address and per account (0 = no limit). */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_OPERATIONS_PER_IP: z.coerce.number().int().min(0).default(3_000),
+  RATE_LIMIT_OPERATIONS_PER_ACCOUNT: z.coerce.number().int().min(0).default(1_200),
+  RATE_LIMIT_SENSITIVE_PER_IP: z.coerce.number().int().min(0).default(60),
+  RATE_LIMIT_SENSITIVE_PER_ACCOUNT: z.coerce.number().int().min(0).default(20),
+  /** Counters shared by several gateways in Redis; unset = in this process's memory. */
+  RATE_LIMIT_REDIS_URL: envVar.url(['redis', 'rediss']).optional(),
+  RATE_LIMIT_KEY_PREFIX: z.string().default('jobber:rate:'),
+  /** The broker auth publishes `auth.sessions.revoked` to; unset = revoked tokens work until they expire. */
+  AMQP_URL: envVar.url(['amqp', 'amqps']).optional(),
+  EVENTS_EXCHANGE: z.string().min(1).default('jobber.events'),
+  EVENTS_QUEUE_PREFIX: z.string().default(''),
   ...limitVariables,
 });
 
@@ -78,6 +104,27 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
     trustProxy: env.TRUST_PROXY,
     /** Refused before planning (src/limits.ts); README "Limits". */
     limits: operationLimitsFrom(env),
+    rateLimits: {
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      operationsPerIp: env.RATE_LIMIT_OPERATIONS_PER_IP,
+      operationsPerAccount: env.RATE_LIMIT_OPERATIONS_PER_ACCOUNT,
+      sensitivePerIp: env.RATE_LIMIT_SENSITIVE_PER_IP,
+      sensitivePerAccount: env.RATE_LIMIT_SENSITIVE_PER_ACCOUNT,
+      redisUrl: env.RATE_LIMIT_REDIS_URL ?? null,
+      keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
+    },
+    events: env.AMQP_URL
+      ? {
+          amqpUrl: env.AMQP_URL,
+          exchange: env.EVENTS_EXCHANGE,
+          queuePrefix: env.EVENTS_QUEUE_PREFIX,
+        }
+      : null,
+    subgraphFetch: {
+      timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+      connections: env.SUBGRAPH_CONNECTIONS,
+      keepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
+    },
     /** Introspection and the landing page are for development only. */
     development: env.NODE_ENV === 'development',
   };

@@ -19,24 +19,39 @@ import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './confi
 import { handleCors } from './cors.js';
 import { operationChoice, withOperationLimits } from './limits.js';
 import { identifyCaller } from './client-identity.js';
+import { openRateLimitStore } from './rate-limit-store.js';
+import {
+  RateLimited,
+  createRateLimiter,
+  sendTooManyRequests,
+  sensitiveMutationLimits,
+} from './rate-limits.js';
 import { gatewayReadiness } from './readiness.js';
+import { RevokedSessions, followRevocations } from './revoked-sessions.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
+import { SubgraphFailures, subgraphFailureLogging } from './subgraph-failures.js';
 import { ReportingGateway } from './value-completion.js';
 
 export function createGateway(
   config: GatewayConfig,
   logger: Logger,
   signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem }),
+  /** Every data source built, so that the caller can close their connection pools. */
+  sources: SubgraphDataSource[] = [],
 ): ApolloGateway {
   disableApolloTelemetryUnlessOptedIn();
   return new ReportingGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     logger,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, config.subgraphUrls[name as SubgraphName] ?? url ?? '', {
-        signer,
-        logger,
-      }),
+    buildService: ({ name, url }) => {
+      const source = new SubgraphDataSource(
+        name,
+        config.subgraphUrls[name as SubgraphName] ?? url ?? '',
+        { signer, logger, fetch: config.subgraphFetch },
+      );
+      sources.push(source);
+      return source;
+    },
   });
 }
 
@@ -45,8 +60,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const metrics = createMetrics('gateway');
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
-  const gateway = createGateway(config, logger, signer);
+  const sources: SubgraphDataSource[] = [];
+  const gateway = createGateway(config, logger, signer, sources);
   const readiness = gatewayReadiness(config, gateway, signer);
+  const rateLimitStore = await openRateLimitStore(config.rateLimits.redisUrl, logger);
+  const rateLimiter = createRateLimiter(config.rateLimits, rateLimitStore, logger);
+  const revoked = new RevokedSessions({
+    onEvict: (count) => logger.warn({ count }, 'revoked sessions: set full; oldest dropped'),
+  });
+  if (!config.events && !config.development && config.nodeEnv !== 'test')
+    logger.warn('AMQP_URL is not set: access tokens of revoked sessions work until they expire');
+  const revocations = config.events
+    ? await followRevocations(revoked, config.events, logger)
+    : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
@@ -63,6 +89,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       errorLogging<GatewayContext>(({ identity }) =>
         logger.child({ requestId: identity.requestId }),
       ),
+      subgraphFailureLogging<GatewayContext>(logger),
+      sensitiveMutationLimits<GatewayContext>(rateLimiter),
       config.development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
@@ -82,11 +110,25 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     readiness,
     intercept: (req, res) => handleCors(req, res, config.corsOrigins),
     async graphql(req, res) {
-      const identity = await identifyCaller(req, accessTokens, config.trustProxy);
+      const identity = await identifyCaller(req, accessTokens, config.trustProxy, revoked);
       // Quoted in a support request, it finds the request in every service's logs.
       res.setHeader('x-request-id', identity.requestId);
-      await executeGraphQLOverHttp(limited, req, res, async () => ({ identity }));
+      try {
+        await rateLimiter.admitRequest(identity);
+      } catch (error) {
+        if (error instanceof RateLimited) return sendTooManyRequests(res, error);
+        throw error;
+      }
+      await executeGraphQLOverHttp(limited, req, res, async () => ({
+        identity,
+        subgraphFailures: new SubgraphFailures(),
+      }));
     },
-    onStop: () => apollo.stop(),
+    onStop: async () => {
+      await apollo.stop();
+      await Promise.all(sources.map((source) => source.close()));
+      await rateLimitStore.close();
+      await revocations?.close();
+    },
   });
 }

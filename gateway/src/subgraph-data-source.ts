@@ -6,10 +6,18 @@ import {
   type RequestIdentity,
 } from '@jobber/service-kit';
 import { missingEntityErrors } from './missing-entities.js';
-import { SUBGRAPH_TIMEOUT_MS, isUnreachable, subgraphUnavailable } from './subgraph-unavailable.js';
+import {
+  createSubgraphFetcher,
+  defaultSubgraphFetchSettings,
+  type SubgraphFetchSettings,
+} from './subgraph-fetcher.js';
+import { failureCause, type SubgraphFailures } from './subgraph-failures.js';
+import { isUnreachable, subgraphUnavailable } from './subgraph-unavailable.js';
 
 export interface GatewayContext {
   identity: RequestIdentity;
+  /** This request's failed subgraph fetches, logged once at its end (subgraphFailureLogging). */
+  subgraphFailures?: SubgraphFailures;
 }
 
 type DataSource = RemoteGraphQLDataSource<GatewayContext>;
@@ -19,8 +27,8 @@ type DataSourceError = Parameters<DataSource['didEncounterError']>;
 export interface SubgraphDataSourceOptions {
   signer: InternalCredentialSigner;
   logger: Logger;
-  /** Per fetch; a fetch that takes longer fails as UNAVAILABLE. */
-  timeoutMs?: number;
+  /** Timeout, pool size and keep-alive of this subgraph's fetches (defaults: SUBGRAPH_* in config). */
+  fetch?: Partial<SubgraphFetchSettings>;
 }
 
 /**
@@ -31,6 +39,8 @@ export interface SubgraphDataSourceOptions {
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly signer: InternalCredentialSigner;
   private readonly logger: Logger;
+  /** Closes this subgraph's connection pool. */
+  readonly close: () => Promise<void>;
 
   constructor(
     private readonly subgraphName: string,
@@ -40,11 +50,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({ url });
     this.signer = options.signer;
     this.logger = options.logger;
-    // The fetcher Apollo set up (keep-alive, no retries), with a deadline on every fetch.
-    const fetcher = this.fetcher;
-    const timeoutMs = options.timeoutMs ?? SUBGRAPH_TIMEOUT_MS;
-    this.fetcher = (target, init) =>
-      fetcher(target, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    // A bounded keep-alive pool with a deadline on every fetch, instead of Apollo's unbounded one.
+    const { fetcher, close } = createSubgraphFetcher(url, {
+      ...defaultSubgraphFetchSettings,
+      ...options.fetch,
+    });
+    this.fetcher = fetcher;
+    this.close = close;
   }
 
   override async willSendRequest({
@@ -66,15 +78,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override didEncounterError(...[error, , response, context]: DataSourceError): void {
     if (!isUnreachable(error, response?.status)) throw error;
-    this.logger.warn(
-      {
-        subgraph: this.subgraphName,
-        status: response?.status,
-        err: error,
-        requestId: context?.identity?.requestId,
-      },
-      'subgraph unavailable',
-    );
+    const failures = context?.subgraphFailures;
+    if (failures) failures.record(this.subgraphName, failureCause(error, response?.status));
+    else {
+      // Health checks and schema loads: no request to summarise them in.
+      this.logger.warn(
+        { subgraph: this.subgraphName, status: response?.status, err: error },
+        'subgraph unavailable',
+      );
+    }
     throw subgraphUnavailable(this.subgraphName);
   }
 

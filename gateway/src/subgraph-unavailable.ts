@@ -1,8 +1,5 @@
 import { errors, type AppError } from '@jobber/service-kit';
 
-/** How long one subgraph fetch may take before the gateway gives up on it (UNAVAILABLE). */
-export const SUBGRAPH_TIMEOUT_MS = 10_000;
-
 /** Answers of a proxy or load balancer in front of a subgraph that has none to give. */
 const unavailableStatuses = new Set([502, 503, 504]);
 

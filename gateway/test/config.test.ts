@@ -69,3 +69,14 @@ describe('gateway configuration', () => {
     expect(() => parseGatewayConfig({ ...keys, MAX_QUERY_DEPTH: '0' })).toThrow(/MAX_QUERY_DEPTH/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  const base = { AUTH_JWT_PUBLIC_KEY: pem('spki'), GATEWAY_INTERNAL_PRIVATE_KEY: pem('pkcs8') };
+  it('is a number of proxies; true and false keep their meaning (one proxy, none)', () => {
+    expect(parseGatewayConfig(base).trustProxy).toBe(0);
+    expect(parseGatewayConfig({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+    expect(parseGatewayConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+    expect(parseGatewayConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(() => parseGatewayConfig({ ...base, TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
+  });
+});

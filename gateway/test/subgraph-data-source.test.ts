@@ -43,7 +43,7 @@ const answering = (status: number, body = '{"data":{"__typename":"Query"}}') =>
   );
 
 async function fetchThrough(url: string, timeoutMs = 5_000): Promise<unknown> {
-  const source = new SubgraphDataSource('users', url, { signer, logger, timeoutMs });
+  const source = new SubgraphDataSource('users', url, { signer, logger, fetch: { timeoutMs } });
   try {
     return await source.process({
       kind: GraphQLDataSourceRequestKind.HEALTH_CHECK,
@@ -52,6 +52,8 @@ async function fetchThrough(url: string, timeoutMs = 5_000): Promise<unknown> {
     });
   } catch (error) {
     return error;
+  } finally {
+    await source.close();
   }
 }
 

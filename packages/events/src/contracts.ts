@@ -61,6 +61,16 @@ export const eventContracts = {
     reason: z.enum(['CODE_ATTEMPTS']),
     lockedUntil: isoTime,
   }),
+  /**
+   * Sessions ended early (sign-out, sign-out everywhere, password reset or change, refresh-token
+   * reuse): their access tokens (claim `sid`) must stop working before they expire.
+   */
+  'auth.sessions.revoked': z.object({
+    userId: id,
+    sessionIds: z.array(id).min(1),
+    reason: z.string().min(1),
+    revokedAt: isoTime,
+  }),
   'users.seller.created': sellerProfile,
   'users.seller.updated': sellerProfile,
 } satisfies Record<string, z.ZodType>;
@@ -96,6 +106,7 @@ export const eventAggregates: { readonly [T in EventType]: AggregateOf<T> } = {
   'auth.password.changed': { type: 'user', idField: 'userId' },
   'auth.sign_in.code_requested': { type: 'user', idField: 'userId' },
   'auth.sign_in.locked': { type: 'user', idField: 'userId' },
+  'auth.sessions.revoked': { type: 'user', idField: 'userId' },
   'users.seller.created': { type: 'seller', idField: 'userId' },
   'users.seller.updated': { type: 'seller', idField: 'userId' },
 };

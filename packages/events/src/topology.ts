@@ -32,6 +32,8 @@ export const defaultDeliveryLimit = 20;
  */
 export const consumerTopology = [
   { name: 'users.accounts', types: ['auth.user.registered'], delivery: 'queue' },
+  // Every gateway process keeps its own set of revoked sessions (gateway/src/revoked-sessions.ts).
+  { name: 'gateway.revoked-sessions', types: ['auth.sessions.revoked'], delivery: 'broadcast' },
 ] as const satisfies ConsumerTopology;
 
 /** A consumer name in the list. */

@@ -59,6 +59,12 @@ const samples: { [T in EventType]: EventData<T> } = {
     reason: 'CODE_ATTEMPTS',
     lockedUntil: at,
   },
+  'auth.sessions.revoked': {
+    userId,
+    sessionIds: [userId],
+    reason: 'SIGN_OUT_EVERYWHERE',
+    revokedAt: at,
+  },
   'users.seller.created': seller,
   'users.seller.updated': seller,
 };

@@ -91,6 +91,16 @@ export async function startTestSupergraph(
       AUTH_JWT_PUBLIC_KEY: keys.accessTokens.publicKeyPem,
       GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,
       ...urls,
+      // Tests and benches call far more often than anyone, all from 127.0.0.1: the rate limits
+      // are off unless a test of them sets them.
+      RATE_LIMIT_OPERATIONS_PER_IP: '0',
+      RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
+      RATE_LIMIT_SENSITIVE_PER_IP: '0',
+      RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
+      // Revoked sessions reach the gateway as events (auth.sessions.revoked).
+      AMQP_URL: events.amqpUrl,
+      EVENTS_EXCHANGE: events.exchange,
+      EVENTS_QUEUE_PREFIX: events.queuePrefix,
       ...options.gatewayEnv,
     });
     gateway = await startGateway(

@@ -118,18 +118,39 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
   }
 
   async revokeSession(sessionId: string, reason: RevokeReason, at: Date): Promise<void> {
-    await this.db.session.updateMany({
-      where: { id: sessionId, revokedAt: null },
-      data: { revokedAt: at, revokedReason: reason },
-    });
+    await this.revokeWhere({ id: sessionId, revokedAt: null }, reason, at);
   }
 
   async revokeAllSessions(userId: string, reason: RevokeReason, at: Date): Promise<number> {
-    const { count } = await this.db.session.updateMany({
-      where: { userId, revokedAt: null },
-      data: { revokedAt: at, revokedReason: reason },
+    return this.revokeWhere({ userId, revokedAt: null }, reason, at);
+  }
+
+  /**
+   * Revokes the sessions and, in the same transaction, publishes `auth.sessions.revoked` with
+   * their ids, so that gateways refuse their access tokens at once (not 15 minutes later).
+   */
+  private revokeWhere(
+    where: { id: string; revokedAt: null } | { userId: string; revokedAt: null },
+    reason: RevokeReason,
+    at: Date,
+  ): Promise<number> {
+    return this.transaction(async (store) => {
+      const revoked = await store.db.session.updateManyAndReturn({
+        where,
+        data: { revokedAt: at, revokedReason: reason },
+        select: { id: true, userId: true },
+      });
+      const userId = revoked[0]?.userId;
+      if (userId) {
+        await store.enqueue('auth.sessions.revoked', {
+          userId,
+          sessionIds: revoked.map((session) => session.id),
+          reason,
+          revokedAt: at.toISOString(),
+        });
+      }
+      return revoked.length;
     });
-    return count;
   }
 
   // Trusted devices and new-device challenges
