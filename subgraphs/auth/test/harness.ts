@@ -9,7 +9,8 @@ import {
 import { parseAuthConfig, startAuthService } from '../src/index.js';
 
 /** The auth subgraph behind a real gateway, on a database of its own, for one test file. */
-export function useAuthSupergraph() {
+/** Auth behind a real gateway for one test file; `gatewayEnv` sets gateway variables (limits). */
+export function useAuthSupergraph(options: { gatewayEnv?: Record<string, string> } = {}) {
   const state = {} as {
     supergraph: TestSupergraph;
     client: GraphQLClient;
@@ -19,10 +20,13 @@ export function useAuthSupergraph() {
   beforeAll(async () => {
     const statements: string[] = [];
     state.statements = statements;
-    state.supergraph = await startTestSupergraph({
-      auth: (env) =>
-        startAuthService(parseAuthConfig(env), { onQuery: (sql) => statements.push(sql) }),
-    });
+    state.supergraph = await startTestSupergraph(
+      {
+        auth: (env) =>
+          startAuthService(parseAuthConfig(env), { onQuery: (sql) => statements.push(sql) }),
+      },
+      options,
+    );
     state.client = state.supergraph.client;
     state.db = new pg.Pool({ connectionString: state.supergraph.databases.auth?.url, max: 2 });
   });
