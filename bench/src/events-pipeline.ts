@@ -279,6 +279,8 @@ async function parent(): Promise<void> {
     await deleteTopology(testConfig.TEST_AMQP_URL, {
       exchange: names.exchange,
       queues: [names.queuePrefix + CONSUMER],
+      // Every transport declares the listed consumers' queues (users.accounts) too.
+      queuePrefix: names.queuePrefix,
     }).catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
