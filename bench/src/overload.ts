@@ -8,7 +8,8 @@ import { deleteTopology } from '@jobber/events';
 import {
   createTestDatabase,
   generateSupergraphKeys,
-  MEMBER_PASSWORD,
+  SIGN_UP_ID_MUTATION,
+  memberSignUpInput,
   testConfig,
   testEventNames,
   uniqueTag,
@@ -40,15 +41,8 @@ async function signUp(
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }',
-        variables: {
-          input: {
-            email: `${username}@example.com`,
-            username,
-            password: MEMBER_PASSWORD,
-            country: 'NG',
-          },
-        },
+        query: SIGN_UP_ID_MUTATION,
+        variables: { input: memberSignUpInput(username) },
       }),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });

@@ -6,7 +6,8 @@ import { TcpProxy } from '@jobber/events/testing';
 import {
   deadLetterCount,
   eventually,
-  MEMBER_PASSWORD,
+  SIGN_UP_ID_MUTATION,
+  memberSignUpInput,
   startTestSupergraph,
   testConfig,
   uniqueTag,
@@ -82,15 +83,8 @@ describe('the broker stopped for 30 s under sign-up load', () => {
           const started = phase;
           const username = `load_${tag}_${client}_${i}`;
           const answer = await supergraph.client.request<{ signUp: { user: { id: string } } }>(
-            'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }',
-            {
-              input: {
-                email: `${username}@example.com`,
-                username,
-                password: MEMBER_PASSWORD,
-                country: 'NG',
-              },
-            },
+            SIGN_UP_ID_MUTATION,
+            { input: memberSignUpInput(username) },
           );
           answers.push({
             phase: started === phase ? started : 'cut', // one that spans a cut edge counts as in the cut

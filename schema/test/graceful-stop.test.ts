@@ -5,7 +5,8 @@ import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseGatewayConfig, startGateway } from '@jobber/gateway';
 import { createLogger } from '@jobber/service-kit';
 import {
-  MEMBER_PASSWORD,
+  SIGN_UP_ID_MUTATION,
+  memberSignUpInput,
   startTestSupergraph,
   testConfig,
   uniqueTag,
@@ -30,15 +31,8 @@ type Outcome = 'signed-up' | 'refused' | 'cut' | 'error';
 function signUp(url: string, agent: Agent): Promise<Outcome> {
   const username = `ka_${uniqueTag()}`;
   const body = JSON.stringify({
-    query: 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }',
-    variables: {
-      input: {
-        email: `${username}@example.com`,
-        username,
-        password: MEMBER_PASSWORD,
-        country: 'NG',
-      },
-    },
+    query: SIGN_UP_ID_MUTATION,
+    variables: { input: memberSignUpInput(username) },
   });
   return new Promise((resolve) => {
     let began = false;

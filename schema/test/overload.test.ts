@@ -2,7 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import {
+  SIGN_UP_ID_MUTATION,
   eventually,
+  memberSignUpInput,
   signUpMember,
   startTestSupergraph,
   type TestSupergraph,
@@ -46,17 +48,9 @@ describe('a request that cannot get a database connection', () => {
         { what: "auth's connection to wait on the lock" },
       );
 
-      const second = await supergraph.client.request(
-        'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }',
-        {
-          input: {
-            email: 'second_member@example.com',
-            username: 'second_member',
-            password: 'a sufficiently long passphrase',
-            country: 'NG',
-          },
-        },
-      );
+      const second = await supergraph.client.request(SIGN_UP_ID_MUTATION, {
+        input: memberSignUpInput('second_member'),
+      });
       expect(second.data).toBeNull();
       expect(second.errors).toHaveLength(1);
       expect(second.errors[0]).toMatchObject({

@@ -20,6 +20,8 @@ export { signAccessToken } from './access-tokens.js';
 export { statementCounter, type StatementCounter } from './statements.js';
 export {
   MEMBER_PASSWORD,
+  SIGN_UP_ID_MUTATION,
+  memberSignUpInput,
   becomeSeller,
   signUpMember,
   uniqueTag,

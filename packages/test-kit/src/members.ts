@@ -23,6 +23,24 @@ export function uniqueTag(): string {
   return randomBytes(4).toString('hex');
 }
 
+/** The mutation that signs up and asks only for the new user's id (load tests send it raw). */
+export const SIGN_UP_ID_MUTATION =
+  'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }';
+
+/** A member's `SignUpInput`: `<username>@example.com`, the seed password, a country. */
+export function memberSignUpInput(
+  username: string,
+  options: { country?: string; profilePictureUrl?: string } = {},
+) {
+  return {
+    email: `${username}@example.com`,
+    username,
+    password: MEMBER_PASSWORD,
+    country: options.country ?? 'NG',
+    ...(options.profilePictureUrl ? { profilePictureUrl: options.profilePictureUrl } : {}),
+  };
+}
+
 export async function signUpMember(
   gateway: GraphQLClient,
   options: { username?: string; country?: string; profilePictureUrl?: string } = {},
@@ -33,15 +51,7 @@ export async function signUpMember(
     signUp: { user: { id: string }; accessToken: string; deviceSecret: string };
   }>(
     `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } accessToken deviceSecret } }`,
-    {
-      input: {
-        email,
-        username,
-        password: MEMBER_PASSWORD,
-        country: options.country ?? 'NG',
-        ...(options.profilePictureUrl ? { profilePictureUrl: options.profilePictureUrl } : {}),
-      },
-    },
+    { input: memberSignUpInput(username, options) },
   );
   return {
     id: data.signUp.user.id,
