@@ -26,7 +26,7 @@ export async function waitUntilReady(
   name: string,
   url: string,
   child: ChildProcess,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

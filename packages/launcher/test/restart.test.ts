@@ -76,7 +76,7 @@ async function awaitOutput<T>(
   running: Launcher,
   probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   what: string,
-  timeoutMs = 60_000,
+  timeoutMs = 150_000,
 ): Promise<T> {
   try {
     return await eventually(probe, { timeoutMs, intervalMs: 50, what });
@@ -159,7 +159,7 @@ describe('npm start supervises its services', () => {
     expect(isRunning(third)).toBe(false);
     expect(running.pids('users')).toEqual([first, second, third]);
     await expectAllPortsClosed(running);
-  }, 180_000);
+  }, 400_000);
 
   it('gives up on a subgraph that keeps crashing at start: stops everything and exits 1', async () => {
     const running = await startLauncher();
@@ -187,5 +187,5 @@ describe('npm start supervises its services', () => {
     expect(running.pids('users').length).toBeLessThanOrEqual(6);
     for (const pid of running.pids('users')) expect(isRunning(pid)).toBe(false);
     await expectAllPortsClosed(running, [running.ports.users]);
-  }, 180_000);
+  }, 400_000);
 });

@@ -52,7 +52,7 @@ describe('npm start', () => {
     // The banner ends with the gateway's URL (its lines may arrive in separate chunks).
     const url = `http://127.0.0.1:${running.ports.gateway}/graphql`;
     await eventually(() => output().includes(`GraphQL:    ${url}`), {
-      timeoutMs: 60_000,
+      timeoutMs: 150_000,
       intervalMs: 100,
       what: 'the start banner',
     }).catch((error: unknown) => {
@@ -74,5 +74,5 @@ describe('npm start', () => {
     for (const port of [...Object.values(running.ports), ...Object.values(running.adminPorts)]) {
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     }
-  }, 120_000);
+  }, 300_000);
 });
