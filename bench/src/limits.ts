@@ -80,7 +80,14 @@ async function services(): Promise<void> {
 
 async function gateway(env: Record<string, string>): Promise<void> {
   const server = await startGateway(
-    parseGatewayConfig({ NODE_ENV: 'production', PORT: '0', ADMIN_PORT: '0', ...env }),
+    // Behind one proxy, as deployed: the normal users and the attacker are different clients.
+    parseGatewayConfig({
+      NODE_ENV: 'production',
+      PORT: '0',
+      ADMIN_PORT: '0',
+      TRUST_PROXY: '1',
+      ...env,
+    }),
     createLogger({ service: 'gateway', level: 'warn' }),
   );
   process.send?.({ kind: 'ready', env: { GATEWAY_URL: server.url } } satisfies Ready);
@@ -106,10 +113,19 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function post(url: string, query: string): Promise<{ status: number; text: string }> {
+/** The address our one proxy saw: the attacker is one client, the normal load 200 users. */
+const ATTACKER = '203.0.113.66';
+const user = (i: number) => `10.0.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`;
+const USERS = 200;
+
+async function post(
+  url: string,
+  query: string,
+  client = user(0),
+): Promise<{ status: number; text: string }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
     body: JSON.stringify({ query }),
   });
   return { status: response.status, text: await response.text() };
@@ -120,24 +136,27 @@ async function phase(url: string, attack: readonly string[]) {
   let attacking = attack.length > 0;
   let attacks = 0;
   let unexpected = 0;
+  const statuses: Record<number, number> = {};
   const attacker = async () => {
     while (attacking) {
       const query = attack[attacks++ % attack.length] ?? '';
-      await post(url, query).catch(() => {
-        unexpected++;
-      });
+      await post(url, query, ATTACKER).then(
+        ({ status }) => (statuses[status] = (statuses[status] ?? 0) + 1),
+        () => unexpected++,
+      );
     }
   };
   const attackers = attack.length ? Array.from({ length: CONCURRENCY }, attacker) : [];
+  let sent = 0;
   const normal: RunResult = await runBounded(NORMAL, async () => {
-    const answer = await post(url, NORMAL_QUERY);
+    const answer = await post(url, NORMAL_QUERY, user(sent++ % USERS));
     if (answer.status !== 200 || answer.text.includes('"errors"')) {
       throw new Error(`normal page: ${answer.status} ${answer.text.slice(0, 200)}`);
     }
   });
   attacking = false;
   await Promise.all(attackers);
-  return { normal, attacks, unexpected };
+  return { normal, attacks, unexpected, statuses };
 }
 
 async function parent(): Promise<void> {
@@ -181,7 +200,7 @@ async function parent(): Promise<void> {
       ['refused attacks (issue 13)', Object.values(REFUSED)],
       ['the most each limit allows', Object.values(ALLOWED)],
     ] as const) {
-      const { normal, attacks, unexpected } = await phase(url, attack);
+      const { normal, attacks, unexpected, statuses } = await phase(url, attack);
       const latency = summarize(normal.latenciesMs);
       if (Number.isNaN(baselineP99)) baselineP99 = latency.p99Ms;
       rows.push({
@@ -194,6 +213,9 @@ async function parent(): Promise<void> {
         'p99 × baseline': round(latency.p99Ms / baselineP99, 2),
         'attack req': attacks,
         'attack req/s': round(attacks / (normal.elapsedMs / 1000)),
+        'attack answers': Object.entries(statuses)
+          .map(([status, count]) => `${count} × ${status}`)
+          .join(', '),
         'attack errors': unexpected,
       });
       if (normal.firstError) console.log(`  first failure: ${normal.firstError}`);

@@ -69,6 +69,9 @@ const schema = z.object({
   RATE_LIMIT_OPERATIONS_PER_ACCOUNT: z.coerce.number().int().min(0).default(1_200),
   RATE_LIMIT_SENSITIVE_PER_IP: z.coerce.number().int().min(0).default(60),
   RATE_LIMIT_SENSITIVE_PER_ACCOUNT: z.coerce.number().int().min(0).default(20),
+  /** Cost points a window (the sellers page of 20 costs 261; the heaviest screen ~1,300). */
+  RATE_LIMIT_COST_PER_IP: z.coerce.number().int().min(0).default(100_000),
+  RATE_LIMIT_COST_PER_ACCOUNT: z.coerce.number().int().min(0).default(50_000),
   /** Counters shared by several gateways in Redis; unset = in this process's memory. */
   RATE_LIMIT_REDIS_URL: envVar.url(['redis', 'rediss']).optional(),
   RATE_LIMIT_KEY_PREFIX: z.string().default('jobber:rate:'),
@@ -110,6 +113,8 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
       operationsPerAccount: env.RATE_LIMIT_OPERATIONS_PER_ACCOUNT,
       sensitivePerIp: env.RATE_LIMIT_SENSITIVE_PER_IP,
       sensitivePerAccount: env.RATE_LIMIT_SENSITIVE_PER_ACCOUNT,
+      costPerIp: env.RATE_LIMIT_COST_PER_IP,
+      costPerAccount: env.RATE_LIMIT_COST_PER_ACCOUNT,
       redisUrl: env.RATE_LIMIT_REDIS_URL ?? null,
       keyPrefix: env.RATE_LIMIT_KEY_PREFIX,
     },

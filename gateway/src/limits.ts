@@ -14,6 +14,7 @@ import {
   type LimitExceeded,
   type OperationLimits,
 } from './operation-limits.js';
+import { RateLimited, tooManyRequests } from './rate-limits.js';
 import { operationProblem, variablesHoldNul } from './request-rules.js';
 import { checkSource } from './source-limits.js';
 
@@ -66,15 +67,30 @@ export function refusalFor(
   schema: GraphQLSchema | undefined,
   limits: OperationLimits,
 ): Refusal | undefined {
-  if (variablesHoldNul(params.variables)) return nulRefusal;
-  if (typeof params.query !== 'string') return undefined;
+  return screenOperation(params, schema, limits).refusal;
+}
+
+/** What the limits make of a request: a refusal, or the cost it will be charged (0 unmeasured). */
+export type Screening =
+  { refusal: Refusal; cost?: undefined } | { refusal?: undefined; cost: number };
+
+/** `refusalFor`, and the cost of an operation that passes (for the per-client cost budget). */
+export function screenOperation(
+  params: GraphQLParams,
+  schema: GraphQLSchema | undefined,
+  limits: OperationLimits,
+): Screening {
+  const refused = (refusal: Refusal): Screening => ({ refusal });
+  const passed: Screening = { cost: 0 };
+  if (variablesHoldNul(params.variables)) return refused(nulRefusal);
+  if (typeof params.query !== 'string') return passed;
   const exceeded = checkSource(params.query, limits);
-  if (exceeded) return limitRefusal(exceeded);
+  if (exceeded) return refused(limitRefusal(exceeded));
   let document: DocumentNode;
   try {
     document = parse(params.query, { maxTokens: limits.tokens, noLocation: true });
   } catch {
-    return undefined;
+    return passed;
   }
   const counts = countDocument(document);
   const counted = firstExceeded(
@@ -86,9 +102,9 @@ export function refusalFor(
     },
     limits,
   );
-  if (counted) return limitRefusal(counted);
-  if (counts.nulString) return nulRefusal;
-  if (!schema) return undefined;
+  if (counted) return refused(limitRefusal(counted));
+  if (counts.nulString) return refused(nulRefusal);
+  if (!schema) return passed;
   const variables =
     params.variables && typeof params.variables === 'object'
       ? (params.variables as Record<string, unknown>)
@@ -103,7 +119,7 @@ export function refusalFor(
     },
     limits,
   );
-  return measured ? limitRefusal(measured) : undefined;
+  return measured ? refused(limitRefusal(measured)) : { cost: measures.cost };
 }
 
 /**
@@ -116,20 +132,36 @@ export function withOperationLimits<C extends BaseContext>(
   apollo: ApolloServer<C>,
   limits: OperationLimits,
   schema: () => GraphQLSchema | undefined,
+  /** Charges an admitted operation's cost to its caller; throws RateLimited when over budget. */
+  chargeCost?: (cost: number, context: C) => Promise<void>,
 ): Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'> {
   return {
     async executeHTTPGraphQLRequest(request) {
-      const refusal = refusalFor(paramsOf(request.httpGraphQLRequest), schema(), limits);
-      if (!refusal) return apollo.executeHTTPGraphQLRequest(request);
-      return refusalResponse(refusal);
+      const screening = screenOperation(paramsOf(request.httpGraphQLRequest), schema(), limits);
+      if (screening.refusal) return refusalResponse(400, screening.refusal);
+      if (chargeCost && screening.cost > 0) {
+        try {
+          await chargeCost(screening.cost, await request.context());
+        } catch (error) {
+          if (!(error instanceof RateLimited)) throw error;
+          return refusalResponse(429, tooManyRequests(error), error.retryAfterSeconds);
+        }
+      }
+      return apollo.executeHTTPGraphQLRequest(request);
     },
   };
 }
 
-function refusalResponse(refusal: Refusal): HTTPGraphQLResponse {
+function refusalResponse(
+  status: 400 | 429,
+  refusal: Refusal | ReturnType<typeof tooManyRequests>,
+  retryAfterSeconds?: number,
+): HTTPGraphQLResponse {
+  const headers = new HeaderMap([['content-type', 'application/json; charset=utf-8']]);
+  if (retryAfterSeconds !== undefined) headers.set('retry-after', String(retryAfterSeconds));
   return {
-    status: 400,
-    headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
+    status,
+    headers,
     body: { kind: 'complete', string: JSON.stringify({ errors: [refusal] }) },
   };
 }

@@ -32,6 +32,13 @@ export interface RateLimitSettings {
   /** Root fields of SENSITIVE_MUTATIONS per client address and per account in a window. */
   sensitivePerIp: number;
   sensitivePerAccount: number;
+  /**
+   * Cost points (the operation limits' cost model) per client address and per account in a
+   * window: one client sending the costliest operations the limits allow gets a bounded share
+   * of the gateway and the subgraphs, whatever its concurrency.
+   */
+  costPerIp: number;
+  costPerAccount: number;
   /** Before every key (in Redis, so that several deployments can share one). */
   keyPrefix: string;
 }
@@ -53,6 +60,8 @@ export interface RateLimiter {
   admitRequest(identity: RequestIdentity): Promise<void>;
   /** Counts `weight` sensitive mutations; throws RateLimited when full. */
   admitSensitive(identity: RequestIdentity, weight: number): Promise<void>;
+  /** Charges an operation's cost points; throws RateLimited when the budget is spent. */
+  admitCost(identity: RequestIdentity, cost: number): Promise<void>;
 }
 
 /**
@@ -101,6 +110,16 @@ export function createRateLimiter(
       both(identity, 'op', settings.operationsPerIp, settings.operationsPerAccount, 1),
     admitSensitive: (identity, weight) =>
       both(identity, 'sensitive', settings.sensitivePerIp, settings.sensitivePerAccount, weight),
+    admitCost: (identity, cost) =>
+      both(identity, 'cost', settings.costPerIp, settings.costPerAccount, cost),
+  };
+}
+
+/** The one error of a 429 answered before GraphQL execution. */
+export function tooManyRequests(limited: RateLimited) {
+  return {
+    message: limited.message,
+    extensions: { code: ErrorCode.TooManyRequests, retryAfterSeconds: limited.retryAfterSeconds },
   };
 }
 
@@ -109,11 +128,7 @@ export function sendTooManyRequests(res: ServerResponse, limited: RateLimited): 
   res.statusCode = 429;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('retry-after', String(limited.retryAfterSeconds));
-  const extensions = {
-    code: ErrorCode.TooManyRequests,
-    retryAfterSeconds: limited.retryAfterSeconds,
-  };
-  res.end(JSON.stringify({ errors: [{ message: limited.message, extensions }] }));
+  res.end(JSON.stringify({ errors: [tooManyRequests(limited)] }));
 }
 
 function tooManyRequestsError(limited: RateLimited): GraphQLError {

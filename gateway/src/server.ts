@@ -98,7 +98,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     formatError: maskError,
   });
   await apollo.start();
-  const limited = withOperationLimits(apollo, config.limits, () => gateway.schema);
+  const limited = withOperationLimits(
+    apollo,
+    config.limits,
+    () => gateway.schema,
+    (cost, { identity }) => rateLimiter.admitCost(identity, cost),
+  );
 
   return startHttpService({
     name: 'gateway',

@@ -107,6 +107,8 @@ describe.runIf(!unreachable)('RedisRateLimitStore against the machine’s Redis'
       operationsPerAccount: 0,
       sensitivePerIp: 0,
       sensitivePerAccount: 0,
+      costPerIp: 0,
+      costPerAccount: 0,
       keyPrefix: prefix,
     };
     const first = createRateLimiter(settings, await open(), logger);

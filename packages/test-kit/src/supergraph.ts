@@ -97,6 +97,8 @@ export async function startTestSupergraph(
       RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
       RATE_LIMIT_SENSITIVE_PER_IP: '0',
       RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
+      RATE_LIMIT_COST_PER_IP: '0',
+      RATE_LIMIT_COST_PER_ACCOUNT: '0',
       // Revoked sessions reach the gateway as events (auth.sessions.revoked).
       AMQP_URL: events.amqpUrl,
       EVENTS_EXCHANGE: events.exchange,
