@@ -80,6 +80,8 @@ const schema = z.object({
   EVENTS_EXCHANGE: z.string().min(1).default('jobber.events'),
   EVENTS_QUEUE_PREFIX: z.string().default(''),
   ...limitVariables,
+  /** GraphiQL on GET /graphql (src/playground.ts); unset = on in development only. */
+  PLAYGROUND: z.enum(['true', 'false', '1', '0']).optional(),
 });
 
 export type GatewayConfig = ReturnType<typeof parseGatewayConfig>;
@@ -130,8 +132,13 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
       connections: env.SUBGRAPH_CONNECTIONS,
       keepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
     },
-    /** Introspection and the landing page are for development only. */
+    /** Introspection and "Did you mean" hints are for development only. */
     development: env.NODE_ENV === 'development',
+    /** GraphiQL for browsers at /graphql: development, or PLAYGROUND=true (which also allows introspection). */
+    playground:
+      env.PLAYGROUND === undefined
+        ? env.NODE_ENV === 'development'
+        : env.PLAYGROUND === 'true' || env.PLAYGROUND === '1',
   };
 }
 

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   createInternalCredentialSigner,
   createMetrics,
@@ -18,6 +17,7 @@ import { createAccessTokenVerifier } from './access-tokens.js';
 import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './config.js';
 import { handleCors } from './cors.js';
 import { operationChoice, withOperationLimits } from './limits.js';
+import { createPlayground } from './playground.js';
 import { identifyCaller } from './client-identity.js';
 import { openRateLimitStore } from './rate-limit-store.js';
 import {
@@ -73,12 +73,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const revocations = config.events
     ? await followRevocations(revoked, config.events, logger)
     : null;
+  const playground = config.playground ? createPlayground() : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
-    introspection: config.development,
+    // The playground's docs and completion need the schema.
+    introspection: config.development || config.playground,
     // No "Did you mean …" outside development: they spell out the schema to a stranger.
     hideSchemaDetailsFromClientErrors: !config.development,
     parseOptions: { maxTokens: config.limits.tokens },
@@ -91,9 +93,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       ),
       subgraphFailureLogging<GatewayContext>(logger),
       sensitiveMutationLimits<GatewayContext>(rateLimiter),
-      config.development
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Apollo's landing pages load from a CDN: the playground (GraphiQL) is served instead.
+      ApolloServerPluginLandingPageDisabled(),
     ],
     formatError: maskError,
   });
@@ -114,7 +115,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     metrics,
     readiness,
     intercept: (req, res) => handleCors(req, res, config.corsOrigins),
+    routes: playground?.routes ?? [],
     async graphql(req, res) {
+      if (playground?.answer(req, res)) return;
       const identity = await identifyCaller(req, accessTokens, config.trustProxy, revoked);
       // Quoted in a support request, it finds the request in every service's logs.
       res.setHeader('x-request-id', identity.requestId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '@jobber/service-kit';
+import { envVar, parseEnv } from '@jobber/service-kit';
 
 /** Where tests find the real services (shared/DESIGN.md §6); CI starts them if they are down. */
 export const testConfig = parseEnv(
@@ -9,6 +9,10 @@ export const testConfig = parseEnv(
     TEST_LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('silent'),
+    /** The browser tests' Chromium (Debian's `chromium` package). */
+    TEST_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+    /** 1 (CI): a missing Chromium fails the browser tests instead of skipping them. */
+    JOBBER_REQUIRE_BROWSER: envVar.boolean(false),
   }),
   process.env,
 );
