@@ -1,0 +1,92 @@
+import pg from 'pg';
+import {
+  MEMBER_PASSWORD,
+  becomeSeller,
+  eventually,
+  signUpMember,
+  uniqueTag,
+  waitForBuyerProfile,
+  type GraphQLClient,
+  type Member,
+  type TestSupergraph,
+} from '@jobber/test-kit';
+import { SignInDocument, type SessionFragment } from '../../generated/client/graphql.js';
+import { executeData } from './execute.js';
+
+/** The auth events that carry what an email would: a sign-in code or a one-time token. */
+type EmailedSecret =
+  | { type: 'auth.sign_in.code_requested'; field: 'code' }
+  | { type: 'auth.email.verification_requested'; field: 'token' }
+  | { type: 'auth.password.reset_requested'; field: 'token' };
+
+/** What the operation fixtures build on: members made through the public API, and their mail. */
+export interface World {
+  /** The gateway, anonymous. */
+  client: GraphQLClient;
+  /** A new member (a signed-up account whose buyer profile exists). */
+  member(): Promise<Member>;
+  /** A new member who is a seller; `skills` replaces the default skills. */
+  seller(skills?: string[]): Promise<Member>;
+  /** A new session of the member on its sign-up device (SignIn with its device secret). */
+  session(member: Member): Promise<SessionFragment>;
+  /** The newest code or token auth had emailed to the user (read from auth's outbox). */
+  emailed(userId: string, secret: EmailedSecret): Promise<string>;
+  /** As if a minute had passed since auth last emailed the user a token (it sends one a minute). */
+  skipEmailInterval(userId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createWorld(supergraph: TestSupergraph): World {
+  const authDatabase = supergraph.databases.auth;
+  if (!authDatabase) throw new Error('the operation fixtures need the auth subgraph');
+  const auth = new pg.Pool({ connectionString: authDatabase.url, max: 1 });
+
+  const member = async () => {
+    const created = await signUpMember(supergraph.client, { username: `smoke_${uniqueTag()}` });
+    await waitForBuyerProfile(created);
+    return created;
+  };
+
+  return {
+    client: supergraph.client,
+    member,
+    async seller(skills) {
+      const created = await member();
+      await becomeSeller(created, skills ? { skills } : {});
+      return created;
+    },
+    async session(of) {
+      const data = await executeData(supergraph.client, SignInDocument, {
+        input: {
+          emailOrUsername: of.username,
+          password: MEMBER_PASSWORD,
+          deviceSecret: of.deviceSecret,
+        },
+      });
+      if (data.signIn.__typename !== 'AuthSession') {
+        throw new Error(`signIn with the device secret answered ${data.signIn.__typename}`);
+      }
+      return data.signIn;
+    },
+    emailed(userId, { type, field }) {
+      return eventually(
+        async () => {
+          const { rows } = await auth.query<{ secret: string | null }>(
+            `SELECT payload->'data'->>$3 AS secret FROM outbox_events
+             WHERE type = $1 AND payload->'data'->>'userId' = $2 ORDER BY seq DESC LIMIT 1`,
+            [type, userId, field],
+          );
+          return rows[0]?.secret;
+        },
+        { timeoutMs: 10_000, intervalMs: 20, what: `a ${type} event for ${userId}` },
+      );
+    },
+    async skipEmailInterval(userId) {
+      await auth.query(
+        `UPDATE one_time_tokens SET created_at = now() - interval '2 minutes' WHERE user_id = $1`,
+        [userId],
+      );
+    },
+    close: () => auth.end(),
+  };
+}
