@@ -17,7 +17,7 @@ import type { SubgraphName } from '@jobber/supergraph';
 import { createAccessTokenVerifier } from './access-tokens.js';
 import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './config.js';
 import { handleCors } from './cors.js';
-import { operationChoice, withOperationLimits } from './limits.js';
+import { withOperationLimits } from './limits.js';
 import { identifyCaller } from './client-identity.js';
 import { openRateLimitStore } from './rate-limit-store.js';
 import {
@@ -82,9 +82,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     // No "Did you mean …" outside development: they spell out the schema to a stranger.
     hideSchemaDetailsFromClientErrors: !config.development,
     parseOptions: { maxTokens: config.limits.tokens },
+    // No automatic persisted queries: a request carrying only a hash has no text for the
+    // operation limits (src/limits.ts) to measure, and could pick another operation or larger
+    // variables than the text it registered was measured with.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     plugins: [
-      operationChoice<GatewayContext>(),
       metrics.plugin,
       errorLogging<GatewayContext>(({ identity }) =>
         logger.child({ requestId: identity.requestId }),
