@@ -9,3 +9,11 @@ export function requireViewer(caller: Pick<Caller, 'viewer'>): Viewer {
   if (!caller.viewer) throw errors.unauthenticated();
   return caller.viewer;
 }
+
+/**
+ * FORBIDDEN unless the gateway itself is calling (RequestIdentity.service): the guard of every
+ * internal field, beside `@inaccessible` keeping it out of the client API.
+ */
+export function requireService(caller: RequestIdentity): void {
+  if (caller.service !== true) throw errors.forbidden();
+}
