@@ -27,7 +27,9 @@ import {
   sensitiveMutationLimits,
 } from './rate-limits.js';
 import { gatewayReadiness } from './readiness.js';
-import { RevokedSessions, followRevocations } from './revoked-sessions.js';
+import { revokedSessionsFromAuth } from './revocation-catch-up.js';
+import { RevocationFeed } from './revocation-feed.js';
+import { RevokedSessions } from './revoked-sessions.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { SubgraphFailures, subgraphFailureLogging } from './subgraph-failures.js';
 import { ReportingGateway } from './value-completion.js';
@@ -62,7 +64,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
   const sources: SubgraphDataSource[] = [];
   const gateway = createGateway(config, logger, signer, sources);
-  const readiness = gatewayReadiness(config, gateway, signer);
   const rateLimitStore = await openRateLimitStore(config.rateLimits.redisUrl, logger);
   const rateLimiter = createRateLimiter(config.rateLimits, rateLimitStore, logger);
   const revoked = new RevokedSessions({
@@ -70,9 +71,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   if (!config.events && !config.development && config.nodeEnv !== 'test')
     logger.warn('AMQP_URL is not set: access tokens of revoked sessions work until they expire');
+  // Needs neither the broker nor auth to start: it keeps trying, and /readyz shows it (degraded).
   const revocations = config.events
-    ? await followRevocations(revoked, config.events, logger)
+    ? new RevocationFeed({
+        revoked,
+        events: config.events,
+        catchUp: revokedSessionsFromAuth(config.subgraphUrls.auth, signer),
+        logger,
+      })
     : null;
+  await revocations?.start();
+  const readiness = [
+    ...gatewayReadiness(config, gateway, signer),
+    ...(revocations ? [revocations.readiness()] : []),
+  ];
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
