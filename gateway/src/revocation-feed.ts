@@ -46,6 +46,8 @@ export class RevocationFeed {
   private waiting: ((caughtUp: boolean) => void)[] = [];
   /** The catch-up the latest connect asked for. */
   private connectCatchUp: Promise<boolean> | null = null;
+  /** The broker connection (`connectionCount`) the last successful catch-up began on. */
+  private caughtUpOn = -1;
   private catchingUp = false;
   private closed = false;
   private readonly retrySleep = new WakeableSleep();
@@ -92,7 +94,10 @@ export class RevocationFeed {
   problem(): string | null {
     if (!this.subscription) return `broker: ${this.brokerProblem}; retrying`;
     if (!this.transport.connected) return 'broker: connection lost; reconnecting';
-    return this.catchUpProblem && `catch-up from auth: ${this.catchUpProblem}`;
+    if (this.catchUpProblem) return `catch-up from auth: ${this.catchUpProblem}`;
+    // Reconnected a moment ago: the consumer is being set up, the catch-up not yet asked for.
+    if (this.caughtUpOn !== this.transport.connectionCount) return 'catch-up from auth: under way';
+    return null;
   }
 
   async close(): Promise<void> {
@@ -159,7 +164,7 @@ export class RevocationFeed {
   private requestCatchUp(): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     const next = new Promise<boolean>((resolve) => this.waiting.push(resolve));
-    this.catchUpProblem ??= 'catching up';
+    this.catchUpProblem ??= 'under way';
     if (!this.catchingUp) void this.catchUpLoop();
     return next;
   }
@@ -186,9 +191,11 @@ export class RevocationFeed {
   private async catchUpOnce(): Promise<boolean> {
     const { revoked, catchUp, logger } = this.options;
     const since = new Date((this.options.now?.() ?? Date.now()) - REVOKED_SESSION_RETENTION_MS);
+    const connection = this.transport.connectionCount;
     try {
       const sessions = await catchUp(since, this.aborted.signal);
       revoked.addAll(sessions);
+      this.caughtUpOn = connection;
       logger.info({ since, sessions: sessions.length }, 'revoked sessions: caught up from auth');
       return true;
     } catch (error) {
