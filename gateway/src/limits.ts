@@ -1,12 +1,11 @@
 import {
   HeaderMap,
   type ApolloServer,
-  type ApolloServerPlugin,
   type BaseContext,
   type HTTPGraphQLRequest,
   type HTTPGraphQLResponse,
 } from '@apollo/server';
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { countDocument, measureOperations } from './operation-measure.js';
 import {
   firstExceeded,
@@ -37,9 +36,10 @@ const nulRefusal: Refusal = {
 interface GraphQLParams {
   query?: unknown;
   variables?: unknown;
+  operationName?: unknown;
 }
 
-/** The query and variables of a POST (JSON) or GET request, as Apollo will read them. */
+/** The query, variables and operation name of a POST (JSON) or GET request, as Apollo reads them. */
 function paramsOf(request: HTTPGraphQLRequest): GraphQLParams {
   if (request.method === 'GET') {
     const search = new URLSearchParams(request.search);
@@ -49,7 +49,11 @@ function paramsOf(request: HTTPGraphQLRequest): GraphQLParams {
     } catch {
       variables = undefined; // Apollo answers the malformed variables
     }
-    return { query: search.get('query') ?? undefined, variables };
+    return {
+      query: search.get('query') ?? undefined,
+      variables,
+      operationName: search.get('operationName') ?? undefined,
+    };
   }
   const body = request.body;
   return body && typeof body === 'object' && !Array.isArray(body) ? (body as GraphQLParams) : {};
@@ -58,9 +62,10 @@ function paramsOf(request: HTTPGraphQLRequest): GraphQLParams {
 /**
  * Why the operation is refused before validation and planning, or undefined: NUL characters,
  * then tokens and nesting on the text (before the recursive parser), then counts on the parsed
- * document, then depth, introspection depth, root fields and cost with each fragment measured
- * once. Every step is linear in the size of the document. Text that does not parse is left to
- * Apollo, which reports the syntax error.
+ * document, then an operation that cannot be run over HTTP (none of that name, several and no
+ * name, a subscription), then depth, introspection depth, root fields and cost with each fragment
+ * measured once. Every step is linear in the size of the document. Text that does not parse,
+ * and an `operationName` that is not a string, are left to Apollo, which reports them.
  */
 export function refusalFor(
   params: GraphQLParams,
@@ -104,6 +109,8 @@ export function screenOperation(
   );
   if (counted) return refused(limitRefusal(counted));
   if (counts.nulString) return refused(nulRefusal);
+  const choice = choiceRefusal(document, params.operationName);
+  if (choice) return refused(choice);
   if (!schema) return passed;
   const variables =
     params.variables && typeof params.variables === 'object'
@@ -167,22 +174,15 @@ function refusalResponse(
 }
 
 /**
- * 400 `BAD_REQUEST`, not 500, for an operation that cannot be chosen (an unknown
- * `operationName`, several operations and no name) or a subscription over HTTP.
+ * 400 `BAD_REQUEST` for an operation that cannot be chosen (an unknown `operationName`, several
+ * operations and no name) or a subscription over HTTP. Decided here, before validation: graphql-js
+ * would call two anonymous operations a validation failure, and a subscription one too while the
+ * API has no Subscription type.
  */
-export function operationChoice<C extends BaseContext>(): ApolloServerPlugin<C> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, request, document }) {
-          const problem = operationProblem(document, operation, request.operationName);
-          if (problem) {
-            throw new GraphQLError(problem, {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
-          }
-        },
-      };
-    },
-  };
+function choiceRefusal(document: DocumentNode, operationName: unknown): Refusal | undefined {
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
+    return undefined;
+  const name = operationName || undefined;
+  const problem = operationProblem(document, getOperationAST(document, name) ?? undefined, name);
+  return problem ? { message: problem, extensions: { code: 'BAD_REQUEST' } } : undefined;
 }

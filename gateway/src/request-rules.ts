@@ -32,7 +32,7 @@ export function operationProblem(
     const operations = document.definitions.filter(
       (definition) => definition.kind === Kind.OPERATION_DEFINITION,
     ).length;
-    if (operationName) return `No operation named "${operationName}" in the document.`;
+    if (operationName) return `No operation named "${shortened(operationName)}" in the document.`;
     return operations > 1
       ? 'The document holds several operations: name the one to run in operationName.'
       : 'The document holds no operation.';
@@ -41,4 +41,9 @@ export function operationProblem(
     return 'Subscriptions are served over WebSocket (graphql-ws), not over HTTP.';
   }
   return undefined;
+}
+
+/** A client's text quoted in an answer, cut to a length that cannot bloat it. */
+function shortened(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

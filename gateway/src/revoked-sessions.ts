@@ -1,24 +1,21 @@
-import {
-  AmqpTransport,
-  parseEnvelope,
-  EnvelopeError,
-  type EventTransport,
-  type Subscription,
-} from '@jobber/events';
-import type { Logger } from '@jobber/service-kit';
-
 /** Auth's access-token lifetime plus the verifier's clock tolerance: a revoked sid is kept this long. */
 export const REVOKED_SESSION_RETENTION_MS = (15 * 60 + 5) * 1000 + 60_000;
 
 /** The topology list's broadcast consumer (packages/events/src/topology.ts). */
 export const REVOKED_SESSIONS_CONSUMER = 'gateway.revoked-sessions';
 
+/** One revoked session: its id and when auth revoked it. */
+export interface RevokedSession {
+  id: string;
+  revokedAt: Date;
+}
+
 /**
  * Sessions auth has revoked, by id, each kept until every access token of it has expired; the
- * set never holds more than `maxSize` ids (the oldest go first, logged).
+ * set never holds more than `maxSize` ids (those whose tokens expire first go first, logged).
  */
 export class RevokedSessions {
-  /** sid → when its last access token expires; Map order = insertion order = oldest first. */
+  /** sid → when its last access token expires. */
   private readonly until = new Map<string, number>();
 
   constructor(
@@ -31,18 +28,22 @@ export class RevokedSessions {
   ) {}
 
   add(sessionIds: readonly string[], revokedAt: Date): void {
+    this.addAll(sessionIds.map((id) => ({ id, revokedAt })));
+  }
+
+  /** Many at once (a catch-up from auth): one sweep and at most one eviction for all of them. */
+  addAll(sessions: readonly RevokedSession[]): void {
     const now = this.options.now?.() ?? Date.now();
-    const expires =
-      revokedAt.getTime() + (this.options.retentionMs ?? REVOKED_SESSION_RETENTION_MS);
-    if (expires <= now) return;
+    const retention = this.options.retentionMs ?? REVOKED_SESSION_RETENTION_MS;
     this.sweep(now);
-    for (const sid of sessionIds) {
-      this.until.delete(sid);
-      this.until.set(sid, expires);
+    for (const { id, revokedAt } of sessions) {
+      const expires = revokedAt.getTime() + retention;
+      if (expires > now) this.until.set(id, Math.max(expires, this.until.get(id) ?? 0));
     }
     const excess = this.until.size - (this.options.maxSize ?? 100_000);
     if (excess > 0) {
-      for (const sid of [...this.until.keys()].slice(0, excess)) this.until.delete(sid);
+      const first = [...this.until].sort((a, b) => a[1] - b[1]).slice(0, excess);
+      for (const [sid] of first) this.until.delete(sid);
       this.options.onEvict?.(excess);
     }
   }
@@ -59,54 +60,4 @@ export class RevokedSessions {
   private sweep(now: number): void {
     for (const [sid, expires] of this.until) if (expires <= now) this.until.delete(sid);
   }
-}
-
-export interface RevocationFeed {
-  close(): Promise<void>;
-}
-
-/**
- * Fills `revoked` from `auth.sessions.revoked`, delivered to every gateway process (broadcast).
- * Events published while this process was not connected are not seen (see the gateway README).
- */
-export async function followRevocations(
-  revoked: RevokedSessions,
-  events: { amqpUrl: string; exchange: string; queuePrefix: string },
-  logger: Logger,
-  transport: EventTransport = new AmqpTransport({
-    url: events.amqpUrl,
-    exchange: events.exchange,
-    queuePrefix: events.queuePrefix,
-    logger,
-  }),
-): Promise<RevocationFeed> {
-  let subscription: Subscription;
-  try {
-    subscription = await transport.consume(
-      {
-        queue: REVOKED_SESSIONS_CONSUMER,
-        types: ['auth.sessions.revoked'],
-        retryDelaysMs: [],
-        delivery: 'broadcast',
-      },
-      async (raw) => {
-        const envelope = parseEnvelope(raw);
-        if (envelope instanceof EnvelopeError || envelope.type !== 'auth.sessions.revoked') {
-          logger.warn({ err: envelope }, 'revoked sessions: not a revocation event; dropped');
-          return 'dead';
-        }
-        revoked.add(envelope.data.sessionIds, new Date(envelope.data.revokedAt));
-        return 'ack';
-      },
-    );
-  } catch (error) {
-    await transport.close();
-    throw error;
-  }
-  return {
-    async close() {
-      await subscription.close();
-      await transport.close();
-    },
-  };
 }

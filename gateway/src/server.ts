@@ -16,7 +16,7 @@ import type { SubgraphName } from '@jobber/supergraph';
 import { createAccessTokenVerifier } from './access-tokens.js';
 import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './config.js';
 import { handleCors } from './cors.js';
-import { operationChoice, withOperationLimits } from './limits.js';
+import { withOperationLimits } from './limits.js';
 import { createPlayground } from './playground.js';
 import { identifyCaller } from './client-identity.js';
 import { openRateLimitStore } from './rate-limit-store.js';
@@ -27,7 +27,9 @@ import {
   sensitiveMutationLimits,
 } from './rate-limits.js';
 import { gatewayReadiness } from './readiness.js';
-import { RevokedSessions, followRevocations } from './revoked-sessions.js';
+import { revokedSessionsFromAuth } from './revocation-catch-up.js';
+import { RevocationFeed } from './revocation-feed.js';
+import { RevokedSessions } from './revoked-sessions.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { SubgraphFailures, subgraphFailureLogging } from './subgraph-failures.js';
 import { ReportingGateway } from './value-completion.js';
@@ -62,7 +64,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
   const sources: SubgraphDataSource[] = [];
   const gateway = createGateway(config, logger, signer, sources);
-  const readiness = gatewayReadiness(config, gateway, signer);
   const rateLimitStore = await openRateLimitStore(config.rateLimits.redisUrl, logger);
   const rateLimiter = createRateLimiter(config.rateLimits, rateLimitStore, logger);
   const revoked = new RevokedSessions({
@@ -70,9 +71,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   if (!config.events && !config.development && config.nodeEnv !== 'test')
     logger.warn('AMQP_URL is not set: access tokens of revoked sessions work until they expire');
+  // Needs neither the broker nor auth to start: it keeps trying, and /readyz shows it (degraded).
   const revocations = config.events
-    ? await followRevocations(revoked, config.events, logger)
+    ? new RevocationFeed({
+        revoked,
+        events: config.events,
+        catchUp: revokedSessionsFromAuth(config.subgraphUrls.auth, signer),
+        logger,
+      })
     : null;
+  await revocations?.start();
+  const readiness = [
+    ...gatewayReadiness(config, gateway, signer),
+    ...(revocations ? [revocations.readiness()] : []),
+  ];
   const playground = config.playground ? createPlayground() : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -84,9 +96,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     // No "Did you mean …" outside development: they spell out the schema to a stranger.
     hideSchemaDetailsFromClientErrors: !config.development,
     parseOptions: { maxTokens: config.limits.tokens },
+    // No automatic persisted queries: a request carrying only a hash has no text for the
+    // operation limits (src/limits.ts) to measure, and could pick another operation or larger
+    // variables than the text it registered was measured with.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     plugins: [
-      operationChoice<GatewayContext>(),
       metrics.plugin,
       errorLogging<GatewayContext>(({ identity }) =>
         logger.child({ requestId: identity.requestId }),

@@ -127,4 +127,34 @@ describe('refusals before parsing and validation', () => {
   it('leaves syntax errors to Apollo, which reports them with their position', () => {
     expect(refusal('{ viewer { id }')).toBeUndefined();
   });
+
+  it('refuses an operation that cannot be chosen, or a subscription, and nothing else', () => {
+    const choose = (query: string, operationName?: unknown) =>
+      refusalFor({ query, operationName }, schema, limits);
+    const badRequest = (message: string) => ({ message, extensions: { code: 'BAD_REQUEST' } });
+    expect(choose('query A { viewer { id } }', 'B')).toEqual(
+      badRequest('No operation named "B" in the document.'),
+    );
+    const several = badRequest(
+      'The document holds several operations: name the one to run in operationName.',
+    );
+    expect(choose('{ viewer { id } } { viewer { id } }')).toEqual(several);
+    expect(choose('query A { viewer { id } } query B { viewer { id } }')).toEqual(several);
+    expect(choose('query A { viewer { id } } query B { viewer { id } }', '')).toEqual(several);
+    const subscription = badRequest(
+      'Subscriptions are served over WebSocket (graphql-ws), not over HTTP.',
+    );
+    expect(choose('subscription { viewer { id } }')).toEqual(subscription);
+    expect(choose('query A { viewer { id } } subscription B { viewer { id } }', 'B')).toEqual(
+      subscription,
+    );
+    // A long name is not echoed whole.
+    const long = choose('{ viewer { id } }', 'x'.repeat(100_000));
+    expect(long?.message.length).toBeLessThan(200);
+    // What the client can run, or what validation reports, passes on to Apollo.
+    expect(choose('query A { viewer { id } } query B { viewer { id } }', 'B')).toBeUndefined();
+    expect(choose('{ viewer { id } }', null)).toBeUndefined();
+    expect(choose('{ viewer { nope } }')).toBeUndefined();
+    expect(choose('{ viewer { id } }', 7)).toBeUndefined();
+  });
 });

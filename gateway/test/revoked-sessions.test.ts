@@ -26,4 +26,32 @@ describe('RevokedSessions', () => {
     expect(['c', 'd', 'e'].every((sid) => set.has(sid))).toBe(true);
     expect(evicted).toEqual([2]);
   });
+
+  it('takes a catch-up at once: each session kept for its own revokedAt, the soonest expiring dropped first', () => {
+    let now = 1_000_000;
+    const evicted: number[] = [];
+    const set = new RevokedSessions({
+      retentionMs: 60_000,
+      maxSize: 3,
+      now: () => now,
+      onEvict: (n) => evicted.push(n),
+    });
+    set.add(['live'], new Date(now));
+    set.addAll([
+      { id: 'old', revokedAt: new Date(now - 50_000) },
+      { id: 'gone', revokedAt: new Date(now - 70_000) },
+      { id: 'live', revokedAt: new Date(now - 40_000) },
+      { id: 'recent', revokedAt: new Date(now - 10_000) },
+      { id: 'older', revokedAt: new Date(now - 55_000) },
+    ]);
+    // 'gone' had expired; of the four others the one expiring first went.
+    expect(set.size).toBe(3);
+    expect(evicted).toEqual([1]);
+    expect(['older', 'gone'].map((sid) => set.has(sid))).toEqual([false, false]);
+    expect(['live', 'old', 'recent'].every((sid) => set.has(sid))).toBe(true);
+    // 'live' keeps the later of its two expiries.
+    now += 59_000;
+    expect(set.has('live')).toBe(true);
+    expect(set.has('old')).toBe(false);
+  });
 });

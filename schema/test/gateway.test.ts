@@ -84,7 +84,7 @@ describe('gateway', () => {
     expect(readyz.status).toBe(200);
     expect(await readyz.json()).toEqual({
       status: 'degraded',
-      checks: { supergraph: 'ok', auth: 'ok', users: 'down: bad port' },
+      checks: { supergraph: 'ok', auth: 'ok', users: 'down: bad port', revocations: 'ok' },
     });
     await supergraph.client.request('{ viewer { id } }');
     const metrics = await (await fetch(`${admin}/metrics`)).text();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
@@ -147,32 +148,89 @@ describe('production answers (issue 13, item 6)', () => {
     expect(JSON.stringify(response.errors)).not.toMatch(/Did you mean/);
   });
 
-  it('answers an unknown operationName, two anonymous operations and a subscription with 400', async () => {
+  it('answers an unknown operationName, two anonymous operations and a subscription with 400 BAD_REQUEST, over POST and GET', async () => {
     const post = async (body: Record<string, unknown>) => {
       const response = await fetch(supergraph.gatewayUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      return {
-        status: response.status,
-        errors: ((await response.json()) as GraphQLResponse<unknown>).errors,
-      };
+      return { status: response.status, body: (await response.json()) as unknown };
     };
-    const unknown = await post({ query: 'query A { viewer { id } }', operationName: 'B' });
-    expect(unknown).toEqual({
+    const get = async (params: Record<string, string>) => {
+      const url = new URL(supergraph.gatewayUrl);
+      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+      // Apollo's CSRF prevention wants a header a simple cross-site request cannot set.
+      const response = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    const badRequest = (message: string) => ({
       status: 400,
-      errors: [
-        { message: 'No operation named "B" in the document.', extensions: { code: 'BAD_REQUEST' } },
-      ],
+      body: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] },
     });
-    const unnamed = await post({ query: 'query A { viewer { id } } query B { viewer { id } }' });
-    expect(unnamed.status).toBe(400);
-    expect(unnamed.errors[0]?.extensions?.['code']).toBe('BAD_REQUEST');
-    const twoAnonymous = await post({ query: '{ viewer { id } } { viewer { id } }' });
-    expect(twoAnonymous.status).toBe(400);
-    const subscription = await post({ query: 'subscription { viewer { id } }' });
-    expect(subscription.status).toBe(400);
+    const cases: [Record<string, string>, string][] = [
+      [
+        { query: 'query A { viewer { id } }', operationName: 'B' },
+        'No operation named "B" in the document.',
+      ],
+      [
+        { query: '{ viewer { id } } { viewer { id } }' },
+        'The document holds several operations: name the one to run in operationName.',
+      ],
+      [
+        { query: 'query A { viewer { id } } query B { viewer { id } }' },
+        'The document holds several operations: name the one to run in operationName.',
+      ],
+      [
+        { query: 'subscription { viewer { id } }' },
+        'Subscriptions are served over WebSocket (graphql-ws), not over HTTP.',
+      ],
+    ];
+    for (const [params, message] of cases) {
+      expect(await post(params)).toEqual(badRequest(message));
+      expect(await get(params)).toEqual(badRequest(message));
+    }
+    // The operation named in a document of several runs; other validation errors keep their code.
+    const named = await post({
+      query: 'query A { viewer { id } } query B { __typename }',
+      operationName: 'B',
+    });
+    expect(named).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    const unknownField = await post({ query: '{ viewer { nope } }' });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body).toMatchObject({
+      errors: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+    });
+  });
+
+  it('serves no persisted queries: a hash without the text would skip the limits', async () => {
+    const query = 'query($n: Int) { sellers(first: $n) { edges { cursor } } }';
+    const persistedQuery = {
+      version: 1,
+      sha256Hash: createHash('sha256').update(query).digest('hex'),
+    };
+    const post = async (body: Record<string, unknown>) => {
+      const response = await fetch(supergraph.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as GraphQLResponse<unknown> };
+    };
+    await post({ query, variables: { n: 1 }, extensions: { persistedQuery } });
+    const byHash = await post({ variables: { n: 100 }, extensions: { persistedQuery } });
+    // Apollo's protocol answer (200, so that a client falls back to sending the text), not run.
+    expect(byHash).toEqual({
+      status: 200,
+      body: {
+        errors: [
+          {
+            message: 'PersistedQueryNotSupported',
+            extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' },
+          },
+        ],
+      },
+    });
   });
 
   it('refuses a NUL character in a string argument or a variable before any subgraph sees it', async () => {

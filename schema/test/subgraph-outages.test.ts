@@ -70,7 +70,7 @@ describe('a subgraph that was running and stopped', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'degraded',
-      checks: { supergraph: 'ok', auth: 'ok', users: 'down: ECONNREFUSED' },
+      checks: { supergraph: 'ok', auth: 'ok', users: 'down: ECONNREFUSED', revocations: 'ok' },
     });
   });
 });

@@ -61,6 +61,12 @@ export interface AmqpTransportOptions {
   topology?: ConsumerTopology;
   /** Larger message bodies are not published (reported as permanent failures). Default 1 MiB. */
   maxMessageBytes?: number;
+  /**
+   * Called after every connection (the first and each reconnect) once the topology and every
+   * consumer are set up on it, with the number of connections so far: from then on a broadcast
+   * consumer receives again, so its owner can fetch what it missed while it was not connected.
+   */
+  onConnected?: (connections: number) => void;
 }
 
 /** Raised while the transport has no usable connection (it is reconnecting, or closed). */
@@ -107,6 +113,7 @@ export class AmqpTransport implements EventTransport {
   private readonly connectTimeoutMs: number;
   private readonly topology: ConsumerTopology;
   private readonly maxMessageBytes: number;
+  private readonly onConnected: ((connections: number) => void) | undefined;
 
   private connection: ChannelModel | null = null;
   private publishChannel: ConfirmChannel | null = null;
@@ -129,6 +136,7 @@ export class AmqpTransport implements EventTransport {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.topology = options.topology ?? consumerTopology;
     this.maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
+    this.onConnected = options.onConnected;
   }
 
   /** Connects now (otherwise the first publish or consume does). Rejects if the broker is unreachable. */
@@ -320,6 +328,11 @@ export class AmqpTransport implements EventTransport {
       },
       'amqp: connected',
     );
+    try {
+      this.onConnected?.(this.connectionCount);
+    } catch (err) {
+      this.logger.warn({ err: errorMessage(err) }, 'amqp: onConnected threw');
+    }
     return connection;
   }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AmqpTransport,
   createEnvelope,
+  type AmqpTransportOptions,
   deleteTopology,
   TransportUnavailableError,
   type EventEnvelope,
@@ -53,8 +54,9 @@ describe('AmqpTransport connection handling', () => {
     }
   }
 
-  function transportViaProxy(): AmqpTransport {
+  function transportViaProxy(options: Partial<AmqpTransportOptions> = {}): AmqpTransport {
     const transport = new AmqpTransport({
+      ...options,
       url: amqpUrlVia(proxy.port),
       exchange,
       queuePrefix,
@@ -123,6 +125,33 @@ describe('AmqpTransport connection handling', () => {
     );
     expect(transport.connectionCount).toBeGreaterThanOrEqual(2);
     await subscription.close();
+    await transport.close();
+  });
+
+  it('calls onConnected after each connect, once its consumers receive again', async () => {
+    // What is published from the moment onConnected is called reaches the consumer.
+    const published: string[] = [];
+    const transport = transportViaProxy({
+      onConnected: () => {
+        const event = createEnvelope('auth', 'auth.user.registered', registeredUser());
+        published.push(event.id);
+        sideChannel.publish(exchange, event.type, Buffer.from(JSON.stringify(event)));
+      },
+    });
+    const received: EventEnvelope[] = [];
+    await collect(transport, 'connected', received);
+    expect(published).toHaveLength(1);
+    await proxy.outage(200);
+    await waitFor(
+      () => published.length,
+      (n) => n === 2,
+      { what: 'onConnected after the reconnect' },
+    );
+    await waitFor(
+      () => published.every((id) => received.some((event) => event.id === id)),
+      (all) => all,
+      { what: 'the events published at each connect' },
+    );
     await transport.close();
   });
 

@@ -17,6 +17,11 @@ export interface RequestIdentity {
   viewer: Viewer | null;
   client: ClientInfo;
   requestId: string;
+  /**
+   * True only on a call the gateway makes for itself (its revocation catch-up), never on a
+   * client's request: internal fields (`@inaccessible`, not in the client API) answer only then.
+   */
+  service?: boolean;
 }
 
 /** What every subgraph's per-request context holds at least: the request's own logger. */

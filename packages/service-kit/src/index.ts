@@ -73,7 +73,7 @@ export {
   type StopReport,
 } from './http-service.js';
 export { errorLogging } from './error-logging.js';
-export { requireViewer, type Caller } from './caller.js';
+export { requireService, requireViewer, type Caller } from './caller.js';
 export {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,

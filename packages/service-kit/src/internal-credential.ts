@@ -14,6 +14,8 @@ interface CredentialClaims {
   roles?: string[];
   client?: Partial<ClientInfo>;
   rid?: string;
+  /** The gateway's own call (RequestIdentity.service); absent on a client's request. */
+  svc?: boolean;
 }
 
 export interface InternalCredentialSigner {
@@ -31,6 +33,7 @@ export function createInternalCredentialSigner(options: {
       key ??= importPKCS8(options.privateKeyPem, ALGORITHM);
       const claims: CredentialClaims = { client: identity.client, rid: identity.requestId };
       if (identity.viewer) claims.roles = identity.viewer.roles;
+      if (identity.service === true) claims.svc = true;
       const jwt = new SignJWT({ ...claims })
         .setProtectedHeader({ alg: ALGORITHM })
         .setIssuer(ISSUER)
@@ -80,6 +83,7 @@ export function createInternalCredentialVerifier(options: {
             deviceId: client.deviceId ?? null,
           },
           requestId: payload.rid ?? '',
+          ...(payload.svc === true ? { service: true } : {}),
         };
         return { identity, expiresAt: (payload.exp ?? 0) * 1000 };
       } catch {

@@ -1,6 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createInternalCredentialSigner, createInternalCredentialVerifier } from '../src/index.js';
+import {
+  AppError,
+  createInternalCredentialSigner,
+  createInternalCredentialVerifier,
+  requireService,
+} from '../src/index.js';
 
 function keys() {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -28,6 +33,20 @@ describe('internal credential', () => {
       audience: 'users',
     }).verify(token);
     expect(verified).toEqual(identity);
+  });
+
+  it("marks the gateway's own calls as service calls, and no other", async () => {
+    const signer = createInternalCredentialSigner({ privateKeyPem: pair.privateKeyPem });
+    const verifier = createInternalCredentialVerifier({
+      publicKeyPem: pair.publicKeyPem,
+      audience: 'auth',
+    });
+    const own = { viewer: null, client: identity.client, requestId: 'catch-up', service: true };
+    expect(await verifier.verify(await signer.sign('auth', own))).toEqual(own);
+    const client = await verifier.verify(await signer.sign('auth', identity));
+    expect(client?.service).toBeUndefined();
+    expect(() => requireService(client ?? identity)).toThrow(AppError);
+    expect(() => requireService(own)).not.toThrow();
   });
 
   it('is refused by other subgraphs, with another key, when expired, or when missing', async () => {

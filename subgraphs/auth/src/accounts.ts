@@ -4,6 +4,7 @@ import {
   isUniqueViolation,
   isUuid,
   parseInput,
+  requireService,
   requireViewer,
   type Caller,
 } from '@jobber/service-kit';
@@ -54,6 +55,8 @@ export interface SignInChallenge {
 
 /** The same answer for an unknown account and a wrong password (and the same time, see below). */
 const badCredentials = () => errors.unauthenticated('The email/username or password is incorrect.');
+/** What `_revokedSessions` answers at most: as many as a gateway keeps (its RevokedSessions). */
+const REVOKED_SESSIONS_AT_MOST = 100_000;
 /** Emails may be re-sent at most this often per account. */
 const RESEND_INTERVAL_MS = 60_000;
 
@@ -353,6 +356,18 @@ export class Accounts {
     const viewer = requireViewer(caller);
     await this.store.revokeAllSessions(viewer.id, 'SIGN_OUT_EVERYWHERE', this.clock());
     return true;
+  }
+
+  /**
+   * The sessions revoked at or after `since`, newest first, at most as many as a gateway keeps:
+   * for the gateway's own catch-up call only (FORBIDDEN for a client's request).
+   */
+  async revokedSessionsSince(
+    since: Date,
+    caller: Caller,
+  ): Promise<{ id: string; revokedAt: Date }[]> {
+    requireService(caller);
+    return this.store.sessionsRevokedSince(since, REVOKED_SESSIONS_AT_MOST);
   }
 
   async verifyEmail(rawToken: unknown, caller: Caller): Promise<UserRecord> {

@@ -153,6 +153,20 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
     });
   }
 
+  /** Sessions revoked at or after `since`, newest first (the `revoked_at` index). */
+  async sessionsRevokedSince(
+    since: Date,
+    limit: number,
+  ): Promise<{ id: string; revokedAt: Date }[]> {
+    const rows = await this.db.session.findMany({
+      where: { revokedAt: { gte: since } },
+      orderBy: { revokedAt: 'desc' },
+      take: limit,
+      select: { id: true, revokedAt: true },
+    });
+    return rows.flatMap(({ id, revokedAt }) => (revokedAt ? [{ id, revokedAt }] : []));
+  }
+
   // Trusted devices and new-device challenges
 
   /** The trusted device a secret belongs to (of any account; the caller compares the owner). */

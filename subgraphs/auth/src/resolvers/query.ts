@@ -4,4 +4,6 @@ import { userById } from '../context.js';
 export const Query: QueryResolvers = {
   viewer: (_parent, _args, context) =>
     context.viewer ? context.loaders.get(userById).load(context.viewer.id) : null,
+  _revokedSessions: (_parent, { since }, { accounts, ...caller }) =>
+    accounts.revokedSessionsSince(since, caller),
 };
