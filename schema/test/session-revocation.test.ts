@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import {
-  MEMBER_PASSWORD,
+  SIGN_UP_MUTATION,
   errorCodes,
   eventually,
+  memberSignUpInput,
   startTestSupergraph,
   uniqueTag,
   type TestSupergraph,
@@ -29,20 +30,16 @@ describe('the access tokens of revoked sessions', () => {
   });
   afterAll(() => supergraph?.stop());
 
+  /** Both steps of a sign-up: the completed one's session, with its refresh token. */
   async function signUp(): Promise<Session> {
-    const username = `revoked_${uniqueTag()}`;
-    const data = await supergraph.client.data<{ signUp: Session }>(
-      `mutation($input: SignUpInput!) { signUp(input: $input) { ${SESSION} } }`,
-      {
-        input: {
-          email: `${username}@example.com`,
-          username,
-          password: MEMBER_PASSWORD,
-          country: 'NG',
-        },
-      },
+    const input = memberSignUpInput(`revoked_${uniqueTag()}`);
+    await supergraph.client.data(SIGN_UP_MUTATION, { input });
+    const token = await supergraph.client.mailbox?.signUpToken(input.email);
+    const data = await supergraph.client.data<{ completeSignUp: Session }>(
+      `mutation($input: CompleteSignUpInput!) { completeSignUp(input: $input) { ${SESSION} } }`,
+      { input: { token } },
     );
-    return data.signUp;
+    return data.completeSignUp;
   }
 
   async function refresh(refreshToken: string) {
