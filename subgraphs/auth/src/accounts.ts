@@ -208,7 +208,8 @@ export class Accounts {
         return this.startOnNewTrustedDevice(store, user, caller, now);
       })
       .catch((error: unknown) => {
-        // Lost a race with another completion that took the username (or the email).
+        // Lost a race with another completion that took the username. (Not the email: an
+        // address has one pending sign-up, and a new one waits for this transaction's end.)
         if (isUniqueViolation(error)) throw usernameTakenMeanwhile();
         throw error;
       });
