@@ -10,6 +10,7 @@ import { parseGatewayConfig, startGateway } from '@jobber/gateway';
 import { createLogger } from '@jobber/service-kit';
 import {
   GraphQLClient,
+  Mailbox,
   becomeSeller,
   signUpMember,
   startTestSupergraph,
@@ -72,6 +73,8 @@ async function services(): Promise<void> {
       USERS_URL: supergraph.subgraphs.users?.url ?? '',
       AUTH_JWT_PUBLIC_KEY: supergraph.keys.accessTokens.publicKeyPem,
       GATEWAY_INTERNAL_PRIVATE_KEY: supergraph.keys.internal.privateKeyPem,
+      // Where the parent reads the sign-up confirmations (not for the gateway).
+      AUTH_DATABASE_URL: supergraph.databases.auth?.url ?? '',
     },
   } satisfies Ready);
   await new Promise((resolve) => process.once('message', resolve));
@@ -167,12 +170,14 @@ async function parent(): Promise<void> {
   );
   const subgraphs = start('services');
   let gatewayProcess: ChildProcess | undefined;
+  let mailbox: Mailbox | undefined;
   try {
-    const env = await subgraphs.ready;
+    const { AUTH_DATABASE_URL: authDatabaseUrl = '', ...env } = await subgraphs.ready;
+    mailbox = new Mailbox(authDatabaseUrl);
     const gatewayStart = start('gateway', env);
     gatewayProcess = gatewayStart.child;
     const { GATEWAY_URL: url = '' } = await gatewayStart.ready;
-    const client = new GraphQLClient(url);
+    const client = new GraphQLClient(url).withMailbox(mailbox);
     await runAll({ count: SELLERS, concurrency: 4, timeLimitMs: 120_000 }, async () => {
       const member = await signUpMember(client);
       await waitForBuyerProfile(member);
@@ -225,6 +230,7 @@ async function parent(): Promise<void> {
       rows,
     );
   } finally {
+    await mailbox?.close();
     if (gatewayProcess) await stop(gatewayProcess);
     await stop(subgraphs.child);
   }

@@ -15,12 +15,12 @@ import { ErrorCode, type Logger, type RequestIdentity } from '@jobber/service-ki
  */
 export const SENSITIVE_MUTATIONS: ReadonlySet<string> = new Set([
   'signUp',
+  'completeSignUp',
+  'resendSignUpConfirmation',
   'signIn',
   'verifySignInCode',
   'requestPasswordReset',
   'resetPassword',
-  'verifyEmail',
-  'resendVerificationEmail',
   'changePassword',
 ]);
 

@@ -1,11 +1,17 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import {
+  MEMBER_PASSWORD,
   becomeSeller,
+  errorCodes,
   eventually,
+  memberSignUpInput,
   signUpMember,
   startTestSupergraph,
   statementCounter,
+  uniqueTag,
+  waitForBuyerProfile,
   type TestSupergraph,
 } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
@@ -47,7 +53,8 @@ describe('accounts and profiles through the gateway', () => {
       id: member.id,
       username: member.username,
       email: `${member.username}@example.com`,
-      emailVerified: false,
+      // completeSignUp took the emailed link: the address is verified.
+      emailVerified: true,
       buyerProfile: {
         country: 'KE',
         avatarUrl: 'https://cdn.example.com/me.png',
@@ -110,5 +117,76 @@ describe('accounts and profiles through the gateway', () => {
     expect({ auth: fifty.auth, users: fifty.users }).toEqual({ auth: ten.auth, users: ten.users });
     expect(fifty.auth).toBe(1);
     expect(fifty.users).toBe(2);
+  });
+
+  it("an attacker's sign-up with a member's address cannot tell it has an account, and changes nothing", async () => {
+    const victim = await signUp('KE');
+    await waitForBuyerProfile(victim);
+    const attacker = supergraph.client.as({ headers: { 'user-agent': 'attacker/1.0' } });
+    const SIGN_UP = `mutation($input: SignUpInput!) {
+      signUp(input: $input) { __typename email expiresAt }
+    }`;
+    const attempt = async (email: string) => {
+      const response = await fetch(supergraph.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'attacker/1.0' },
+        body: JSON.stringify({
+          query: SIGN_UP,
+          variables: {
+            input: {
+              ...memberSignUpInput(`attacker_${uniqueTag()}`),
+              email,
+              password: 'the attacker’s own passphrase',
+            },
+          },
+        }),
+      });
+      const text = await response.text();
+      // What the attacker sees, with the address and the time (which differ anyway) blanked.
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        body: text
+          .replace(email.toLowerCase(), '<email>')
+          .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, '<time>'),
+      };
+    };
+    const known = await attempt(victim.email.toUpperCase());
+    const unknown = await attempt(`nobody_${uniqueTag()}@example.com`);
+    expect(known).toEqual(unknown);
+    expect(known.status).toBe(200);
+    expect(JSON.parse(known.body)).toEqual({
+      data: { signUp: { __typename: 'SignUpPayload', email: '<email>', expiresAt: '<time>' } },
+    });
+
+    // Nothing changed for the victim: the attacker's password does not sign in, the victim's
+    // does (from the victim's device); no account or sign-up was made; the victim is told.
+    const signIn = (password: string, deviceSecret?: string) =>
+      attacker.request<{ signIn: { __typename: string } }>(
+        `mutation($input: SignInInput!) { signIn(input: $input) { __typename } }`,
+        { input: { emailOrUsername: victim.email, password, deviceSecret } },
+      );
+    expect(errorCodes(await signIn('the attacker’s own passphrase'))).toEqual(['UNAUTHENTICATED']);
+    expect((await signIn(MEMBER_PASSWORD, victim.deviceSecret)).data?.signIn.__typename).toBe(
+      'AuthSession',
+    );
+    const viewer = await victim.client.data<{ viewer: { id: string; emailVerified: boolean } }>(
+      '{ viewer { id emailVerified } }',
+    );
+    expect(viewer.viewer).toEqual({ id: victim.id, emailVerified: true });
+    const auth = new pg.Client({ connectionString: supergraph.databases.auth?.url });
+    await auth.connect();
+    try {
+      const { rows } = await auth.query<{ users: number; pending: number; told: number }>(
+        `SELECT (SELECT count(*)::int FROM users WHERE email = $1) AS users,
+           (SELECT count(*)::int FROM pending_sign_ups WHERE email = $1) AS pending,
+           (SELECT count(*)::int FROM outbox_events WHERE type = 'auth.sign_up.existing_email'
+              AND payload->'data'->>'userId' = $2) AS told`,
+        [victim.email, victim.id],
+      );
+      expect(rows[0]).toEqual({ users: 1, pending: 0, told: 1 });
+    } finally {
+      await auth.end();
+    }
   });
 });

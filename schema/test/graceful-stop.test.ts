@@ -5,18 +5,20 @@ import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseGatewayConfig, startGateway } from '@jobber/gateway';
 import { createLogger } from '@jobber/service-kit';
 import {
-  SIGN_UP_ID_MUTATION,
-  memberSignUpInput,
+  signUpMemberVia,
   startTestSupergraph,
   testConfig,
   uniqueTag,
+  type Mailbox,
+  type PostOperation,
+  type RawGraphQLAnswer,
   type TestSupergraph,
 } from '@jobber/test-kit';
 
 // The measured failure: keep-alive clients kept signing up through a stopping gateway for the
 // whole grace, which then cut sign-ups whose accounts were already committed. Now: every
-// sign-up sent during the stop is answered completely or refused before it began, so the
-// accounts in the database are exactly the sign-ups that were answered.
+// request sent during the stop is answered completely or refused before it began, so the
+// accounts in the database are exactly the sign-ups completed (`completeSignUp` answered).
 let supergraph: TestSupergraph;
 
 beforeAll(async () => {
@@ -28,37 +30,51 @@ afterAll(() => supergraph?.stop());
 
 type Outcome = 'signed-up' | 'refused' | 'cut' | 'error';
 
-function signUp(url: string, agent: Agent): Promise<Outcome> {
-  const username = `ka_${uniqueTag()}`;
-  const body = JSON.stringify({
-    query: SIGN_UP_ID_MUTATION,
-    variables: { input: memberSignUpInput(username) },
-  });
-  return new Promise((resolve) => {
-    let began = false;
-    const req = request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        began = true;
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          if (!res.complete) return resolve('cut');
-          try {
-            const parsed = JSON.parse(text) as { data?: { signUp?: { user?: { id?: string } } } };
-            resolve(parsed.data?.signUp?.user?.id ? 'signed-up' : 'error');
-          } catch {
-            resolve('cut');
-          }
-        });
-        res.on('error', () => resolve('cut'));
-      },
-    );
-    req.on('error', () => resolve(began ? 'cut' : 'refused'));
-    req.end(body);
-  });
+/** How a request failed on the wire: refused before it began, or cut once it had. */
+class WireFailure extends Error {
+  constructor(readonly outcome: 'refused' | 'cut') {
+    super(outcome);
+  }
+}
+
+/** One operation over a keep-alive agent's connection. */
+function postOver(url: string, agent: Agent): PostOperation {
+  return (operation) =>
+    new Promise((resolve, reject) => {
+      let began = false;
+      const req = request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          began = true;
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            if (!res.complete) return reject(new WireFailure('cut'));
+            try {
+              resolve(JSON.parse(text) as RawGraphQLAnswer);
+            } catch {
+              reject(new WireFailure('cut'));
+            }
+          });
+          res.on('error', () => reject(new WireFailure('cut')));
+        },
+      );
+      req.on('error', () => reject(new WireFailure(began ? 'cut' : 'refused')));
+      req.end(JSON.stringify(operation));
+    });
+}
+
+/** Both steps of one sign-up over the agent: the account is made by the second. */
+async function signUp(url: string, agent: Agent, mailbox: Mailbox): Promise<Outcome> {
+  try {
+    const answer = await signUpMemberVia(postOver(url, agent), mailbox, `ka_${uniqueTag()}`);
+    return answer.id ? 'signed-up' : 'error';
+  } catch (error) {
+    if (error instanceof WireFailure) return error.outcome;
+    throw error;
+  }
 }
 
 describe('stopping the gateway under keep-alive sign-ups', () => {
@@ -78,12 +94,14 @@ describe('stopping the gateway under keep-alive sign-ups', () => {
         }),
         createLogger({ service: 'gateway', level: testConfig.TEST_LOG_LEVEL }),
       );
+      const mailbox = supergraph.client.mailbox;
+      if (!mailbox) throw new Error('no mailbox');
       const outcomes: Outcome[] = [];
       let stopping = false;
       const clients = Array.from({ length: 6 }, async () => {
         const agent = new Agent({ keepAlive: true, maxSockets: 1 });
         for (;;) {
-          const outcome = await signUp(gateway.url, agent);
+          const outcome = await signUp(gateway.url, agent, mailbox);
           outcomes.push(outcome);
           if (outcome === 'refused' || outcome === 'cut' || (stopping && outcome === 'error'))
             break;

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import {
-  SIGN_UP_ID_MUTATION,
+  SIGN_UP_MUTATION,
   eventually,
   memberSignUpInput,
   signUpMember,
@@ -48,7 +48,7 @@ describe('a request that cannot get a database connection', () => {
         { what: "auth's connection to wait on the lock" },
       );
 
-      const second = await supergraph.client.request(SIGN_UP_ID_MUTATION, {
+      const second = await supergraph.client.request(SIGN_UP_MUTATION, {
         input: memberSignUpInput('second_member'),
       });
       expect(second.data).toBeNull();

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import {
@@ -93,7 +94,7 @@ describe('rate limits at the gateway, behind one trusted proxy', () => {
     const fields = Array.from(
       { length: 15 },
       (_, i) =>
-        `s${i}: signUp(input: { email: "storm_${tag}_${i}@example.com", username: "storm_${tag}_${i}", password: "a sufficiently long passphrase", country: "NG" }) { user { id } }`,
+        `s${i}: signUp(input: { email: "storm_${tag}_${i}@example.com", username: "storm_${tag}_${i}", password: "a sufficiently long passphrase", country: "NG" }) { email }`,
     );
     const answer = await post(
       supergraph.gatewayUrl,
@@ -106,7 +107,21 @@ describe('rate limits at the gateway, behind one trusted proxy', () => {
     expect(answer.errors.map((error) => error.extensions?.['code'])).toEqual(['TOO_MANY_REQUESTS']);
     expect(Number(answer.retryAfter)).toBeGreaterThan(0);
 
-    // None of them was made: the first name is still free to take.
+    // None of them reached auth: no sign-up was stored; one sent alone is.
+    const started = async () => {
+      const auth = new pg.Client({ connectionString: supergraph.databases.auth?.url });
+      await auth.connect();
+      try {
+        const { rows } = await auth.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pending_sign_ups WHERE email LIKE $1`,
+          [`storm_${tag}_%`],
+        );
+        return rows[0]?.n;
+      } finally {
+        await auth.end();
+      }
+    };
+    expect(await started()).toBe(0);
     const retry = await post(
       supergraph.gatewayUrl,
       `mutation { ${fields[0]} }`,
@@ -114,6 +129,7 @@ describe('rate limits at the gateway, behind one trusted proxy', () => {
       { 'x-forwarded-for': '198.51.100.51' },
     );
     expect(retry.errors).toEqual([]);
+    expect(await started()).toBe(1);
   });
 
   it('an account gets 30 operations a window from any number of addresses', async () => {

@@ -6,9 +6,11 @@ import { parseGatewayConfig, startGateway } from '@jobber/gateway';
 import { createLogger, type RunningServer } from '@jobber/service-kit';
 import {
   GraphQLClient,
-  MEMBER_PASSWORD,
+  SIGN_UP_MUTATION,
   errorCodes,
   eventually,
+  memberSignUpInput,
+  signUpMember,
   startTestSupergraph,
   testConfig,
   uniqueTag,
@@ -102,20 +104,16 @@ describe('the access tokens of revoked sessions', () => {
       (await supergraph.client.request('mutation { signOutEverywhere }', {}, { token })).data,
     ).toEqual({ signOutEverywhere: true });
 
+  /** Both steps of a sign-up: the completed one's session, with its refresh token. */
   async function signUp(): Promise<Session> {
-    const username = `revoked_${uniqueTag()}`;
-    const data = await supergraph.client.data<{ signUp: Session }>(
-      `mutation($input: SignUpInput!) { signUp(input: $input) { ${SESSION} } }`,
-      {
-        input: {
-          email: `${username}@example.com`,
-          username,
-          password: MEMBER_PASSWORD,
-          country: 'NG',
-        },
-      },
+    const input = memberSignUpInput(`revoked_${uniqueTag()}`);
+    await supergraph.client.data(SIGN_UP_MUTATION, { input });
+    const token = await supergraph.client.mailbox?.signUpToken(input.email);
+    const data = await supergraph.client.data<{ completeSignUp: Session }>(
+      `mutation($input: CompleteSignUpInput!) { completeSignUp(input: $input) { ${SESSION} } }`,
+      { input: { token } },
     );
-    return data.signUp;
+    return data.completeSignUp;
   }
 
   async function refresh(refreshToken: string) {
@@ -258,21 +256,10 @@ describe('a gateway whose broker is down when it starts', () => {
       expect(report.checks['revocations']).toMatch(/^broker: .+; retrying$/);
 
       // Serving: a sign-up and the new account's own query.
-      const username = `late_${uniqueTag()}`;
-      const { signUp } = await client.data<{ signUp: Session }>(
-        `mutation($input: SignUpInput!) { signUp(input: $input) { ${SESSION} } }`,
-        {
-          input: {
-            email: `${username}@example.com`,
-            username,
-            password: MEMBER_PASSWORD,
-            country: 'NG',
-          },
-        },
-      );
-      expect((await client.request(VIEWER, {}, { token: signUp.accessToken })).data).toEqual({
-        viewer: { id: signUp.user.id },
-      });
+      const mailbox = supergraph.client.mailbox;
+      if (!mailbox) throw new Error('no mailbox');
+      const member = await signUpMember(client.withMailbox(mailbox));
+      expect((await member.client.request(VIEWER)).data).toEqual({ viewer: { id: member.id } });
       const tries = broker.accepted;
 
       broker.restore();
@@ -286,10 +273,10 @@ describe('a gateway whose broker is down when it starts', () => {
       expect(broker.accepted).toBeGreaterThan(tries);
 
       // Revoked after it subscribed: the event itself reaches it.
-      await client.request('mutation { signOutEverywhere }', {}, { token: signUp.accessToken });
+      await member.client.request('mutation { signOutEverywhere }');
       const refused = await eventually(
         async () => {
-          const answer = await client.request(VIEWER, {}, { token: signUp.accessToken });
+          const answer = await member.client.request(VIEWER);
           return answer.status === 401 && answer;
         },
         { what: 'the revoked access token to be refused' },

@@ -31,12 +31,26 @@ export const eventContracts = {
     profilePictureUrl: z.string().nullable(),
     registeredAt: isoTime,
   }),
-  'auth.email.verification_requested': z.object({
-    userId: id,
+  /**
+   * A sign-up for an address without an account: email it the link that completes the sign-up
+   * (`completeSignUp` with `token`). Carries the token in plaintext (auth prunes the row soon).
+   */
+  'auth.sign_up.confirmation_requested': z.object({
+    signUpId: id,
     email,
     username,
     token: z.string().min(1),
     expiresAt: isoTime,
+  }),
+  /**
+   * A sign-up for an address that already has an account: nothing was made; tell the owner
+   * someone tried ("sign in or reset your password").
+   */
+  'auth.sign_up.existing_email': z.object({
+    userId: id,
+    email,
+    username,
+    attemptedAt: isoTime,
   }),
   'auth.password.reset_requested': z.object({
     userId: id,
@@ -101,7 +115,8 @@ export interface AggregateOf<T extends EventType> {
 
 export const eventAggregates: { readonly [T in EventType]: AggregateOf<T> } = {
   'auth.user.registered': { type: 'user', idField: 'userId' },
-  'auth.email.verification_requested': { type: 'user', idField: 'userId' },
+  'auth.sign_up.confirmation_requested': { type: 'sign_up', idField: 'signUpId' },
+  'auth.sign_up.existing_email': { type: 'user', idField: 'userId' },
   'auth.password.reset_requested': { type: 'user', idField: 'userId' },
   'auth.password.changed': { type: 'user', idField: 'userId' },
   'auth.sign_in.code_requested': { type: 'user', idField: 'userId' },

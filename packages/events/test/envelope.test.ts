@@ -30,12 +30,18 @@ const samples: { [T in EventType]: EventData<T> } = {
     profilePictureUrl: null,
     registeredAt: at,
   },
-  'auth.email.verification_requested': {
-    userId,
+  'auth.sign_up.confirmation_requested': {
+    signUpId: userId,
     email: 'ada@example.test',
     username: 'ada',
     token: 'tok',
     expiresAt: at,
+  },
+  'auth.sign_up.existing_email': {
+    userId,
+    email: 'ada@example.test',
+    username: 'ada',
+    attemptedAt: at,
   },
   'auth.password.reset_requested': {
     userId,

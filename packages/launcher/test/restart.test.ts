@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deleteTopology } from '@jobber/events';
 import {
   GraphQLClient,
+  Mailbox,
   createTestDatabase,
   eventually,
   signUpMember,
@@ -24,6 +25,8 @@ let databases: TestDatabase[] = [];
 let dataDir = '';
 
 let launcher: Launcher | undefined;
+/** Auth's confirmation emails, read from its database (closed before it is dropped). */
+let mailbox: Mailbox;
 
 function isRunning(pid: number): boolean {
   try {
@@ -104,6 +107,7 @@ async function expectAllPortsClosed(running: Launcher, except: number[] = []): P
 
 beforeAll(async () => {
   databases = [await createTestDatabase('auth'), await createTestDatabase('users')];
+  mailbox = new Mailbox(databases[0]?.url ?? '');
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));
 });
 
@@ -122,6 +126,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await mailbox?.close();
   await Promise.all(databases.map((database) => database.drop()));
   await deleteTopology(events.amqpUrl, {
     exchange: events.exchange,
@@ -147,7 +152,7 @@ describe('npm start supervises its services', () => {
     // Served again: the sign-up event reaches the new process, and its data the gateway.
     const member = await signUpMember(
       new GraphQLClient(`http://127.0.0.1:${running.ports.gateway}/graphql`),
-      { country: 'GH' },
+      { country: 'GH', mailbox },
     );
     await waitForBuyerProfile(member);
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteTopology } from '@jobber/events';
 import {
   GraphQLClient,
+  Mailbox,
   createTestDatabase,
   eventually,
   signUpMember,
@@ -22,6 +23,8 @@ const events = testEventNames();
 let databases: TestDatabase[] = [];
 let dataDir = '';
 let launcher: Launcher | undefined;
+/** Auth's confirmation emails, read from its database (closed before it is dropped). */
+let mailbox: Mailbox | undefined;
 
 beforeAll(async () => {
   databases = [await createTestDatabase('auth'), await createTestDatabase('users')];
@@ -33,6 +36,7 @@ afterAll(async () => {
     launcher.process.kill('SIGINT');
     await exited(launcher.process);
   }
+  await mailbox?.close();
   await Promise.all(databases.map((database) => database.drop()));
   await deleteTopology(events.amqpUrl, {
     exchange: events.exchange,
@@ -66,7 +70,8 @@ describe('npm start', () => {
       expect((await fetch(`http://127.0.0.1:${publicPort}/readyz`)).status).toBe(404);
     }
 
-    const member = await signUpMember(new GraphQLClient(url), { country: 'GH' });
+    mailbox = new Mailbox(auth.url);
+    const member = await signUpMember(new GraphQLClient(url), { country: 'GH', mailbox });
     await waitForBuyerProfile(member);
 
     running.process.kill('SIGINT');

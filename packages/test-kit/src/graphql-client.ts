@@ -1,3 +1,5 @@
+import type { Mailbox } from './mailbox.js';
+
 export interface GraphQLResponse<T> {
   status: number;
   data: T | null;
@@ -9,20 +11,33 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A plain HTTP GraphQL client, as a browser or mobile app would call the gateway. */
+/**
+ * A plain HTTP GraphQL client, as a browser or mobile app would call the gateway; with the
+ * `mailbox` the app's user would read (where `signUpMember` finds the confirmation link).
+ */
 export class GraphQLClient {
   constructor(
     readonly url: string,
     private readonly defaults: RequestOptions = {},
+    readonly mailbox?: Mailbox,
   ) {}
 
   /** A client that sends this access token (and these headers) with every request. */
   as(options: RequestOptions): GraphQLClient {
-    return new GraphQLClient(this.url, {
-      ...this.defaults,
-      ...options,
-      headers: { ...this.defaults.headers, ...options.headers },
-    });
+    return new GraphQLClient(
+      this.url,
+      {
+        ...this.defaults,
+        ...options,
+        headers: { ...this.defaults.headers, ...options.headers },
+      },
+      this.mailbox,
+    );
+  }
+
+  /** This client reading its emails from `mailbox`. */
+  withMailbox(mailbox: Mailbox): GraphQLClient {
+    return new GraphQLClient(this.url, this.defaults, mailbox);
   }
 
   async request<T = Record<string, unknown>>(

@@ -18,12 +18,17 @@ export { deadLetterCount, queueLength } from './queues.js';
 export { startTestSupergraph, type SubgraphStarter, type TestSupergraph } from './supergraph.js';
 export { signAccessToken } from './access-tokens.js';
 export { statementCounter, type StatementCounter } from './statements.js';
+export { Mailbox } from './mailbox.js';
 export {
   MEMBER_PASSWORD,
-  SIGN_UP_ID_MUTATION,
+  COMPLETE_SIGN_UP_ID_MUTATION,
+  SIGN_UP_MUTATION,
   memberSignUpInput,
   becomeSeller,
   signUpMember,
+  signUpMemberVia,
+  type PostOperation,
+  type RawGraphQLAnswer,
   uniqueTag,
   waitForBuyerProfile,
   type Member,

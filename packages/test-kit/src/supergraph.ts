@@ -6,13 +6,14 @@ import { testConfig } from './config.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { testEventNames, type TestEventNames } from './event-bus.js';
 import { GraphQLClient } from './graphql-client.js';
+import { Mailbox } from './mailbox.js';
 import { generateSupergraphKeys, type SupergraphKeys } from './keys.js';
 
 /** Starts one subgraph from an environment record, as its main.ts would from process.env. */
 export type SubgraphStarter = (env: Record<string, string>) => Promise<RunningService>;
 
 export interface TestSupergraph {
-  /** A client for the gateway, anonymous until `.as({ token })`. */
+  /** A client for the gateway, anonymous until `.as({ token })`; with auth's `mailbox`. */
   client: GraphQLClient;
   gatewayUrl: string;
   /** The gateway's admin base URL: /healthz, /readyz, /metrics (each subgraph's is its `adminUrl`). */
@@ -44,10 +45,13 @@ export async function startTestSupergraph(
   const envs: Partial<Record<SubgraphName, Record<string, string>>> = {};
   const extraQueues: string[] = [];
   let gateway: RunningServer | undefined;
+  /** Auth's confirmation emails, read from its outbox (signUpMember finds them on the client). */
+  const mail: { box?: Mailbox } = {};
 
   const stop = async () => {
     await gateway?.stop(1_000);
     await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop(1_000)));
+    await mail.box?.close();
     await Promise.all(Object.values(databases).map((database) => database.drop()));
     const consumers = Object.values(subgraphs).flatMap((subgraph) => subgraph.consumers);
     await deleteTopology(events.amqpUrl, {
@@ -114,8 +118,9 @@ export async function startTestSupergraph(
     throw error;
   }
 
+  if (databases.auth) mail.box = new Mailbox(databases.auth.url);
   return {
-    client: new GraphQLClient(gateway.url),
+    client: new GraphQLClient(gateway.url, {}, mail.box),
     gatewayUrl: gateway.url,
     gatewayAdminUrl: gateway.adminUrl,
     keys,

@@ -100,29 +100,6 @@ export const operationFixtures = {
     };
   }),
 
-  VerifyEmail: operation(documents.VerifyEmailDocument, async (world) => {
-    const member = await world.member();
-    const token = await world.emailed(member.id, {
-      type: 'auth.email.verification_requested',
-      field: 'token',
-    });
-    return {
-      client: member.client,
-      variables: { token },
-      check: (data) => expect(data.verifyEmail).toEqual({ id: member.id, emailVerified: true }),
-    };
-  }),
-
-  ResendVerificationEmail: operation(documents.ResendVerificationEmailDocument, async (world) => {
-    const member = await world.member();
-    await world.skipEmailInterval(member.id); // sign-up has just sent one
-    return {
-      client: member.client,
-      variables: {},
-      check: (data) => expect(data.resendVerificationEmail).toBe(true),
-    };
-  }),
-
   RequestPasswordReset: operation(documents.RequestPasswordResetDocument, async (world) => {
     const member = await world.member();
     return {

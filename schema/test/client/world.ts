@@ -16,7 +16,6 @@ import { executeData } from './execute.js';
 /** The auth events that carry what an email would: a sign-in code or a one-time token. */
 type EmailedSecret =
   | { type: 'auth.sign_in.code_requested'; field: 'code' }
-  | { type: 'auth.email.verification_requested'; field: 'token' }
   | { type: 'auth.password.reset_requested'; field: 'token' };
 
 /** What the operation fixtures build on: members made through the public API, and their mail. */
@@ -31,8 +30,6 @@ export interface World {
   session(member: Member): Promise<SessionFragment>;
   /** The newest code or token auth had emailed to the user (read from auth's outbox). */
   emailed(userId: string, secret: EmailedSecret): Promise<string>;
-  /** As if a minute had passed since auth last emailed the user a token (it sends one a minute). */
-  skipEmailInterval(userId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,12 +76,6 @@ export function createWorld(supergraph: TestSupergraph): World {
           return rows[0]?.secret;
         },
         { timeoutMs: 10_000, intervalMs: 20, what: `a ${type} event for ${userId}` },
-      );
-    },
-    async skipEmailInterval(userId) {
-      await auth.query(
-        `UPDATE one_time_tokens SET created_at = now() - interval '2 minutes' WHERE user_id = $1`,
-        [userId],
       );
     },
     close: () => auth.end(),

@@ -11,14 +11,16 @@ import {
 import { describeDevice, deviceFingerprint } from './devices.js';
 import {
   changePasswordInputSchema,
+  completeSignUpInputSchema,
   loginIdentifier,
   passwordForAccountSchema,
   requestPasswordResetInputSchema,
+  resendSignUpConfirmationInputSchema,
   resetPasswordInputSchema,
   signInCodeSchema,
   signInInputSchema,
   signUpInputSchema,
-  verifyEmailInputSchema,
+  type SignUpInput,
 } from './input-rules.js';
 import { hashPassword, verifyPassword, verifyPasswordOrDummy } from './password-hashing.js';
 import {
@@ -27,13 +29,14 @@ import {
   MAX_SIGN_IN_CODE_ATTEMPTS,
   PASSWORD_RESET_TOKEN_TTL_MS,
   SIGN_IN_CODE_TTL_MS,
-  VERIFICATION_TOKEN_TTL_MS,
+  SIGN_UP_CONFIRMATION_TTL_MS,
+  SIGN_UP_RESEND_INTERVAL_MS,
 } from './refresh-rotation.js';
 import { hashSecret, newOpaqueToken, newSignInCode } from './secrets.js';
 import { decideSignInCode, isOneTimeTokenUsable } from './sign-in-codes.js';
 import { THROTTLE, checkThrottle } from './sign-in-throttle.js';
 import { invalidRefreshToken, type IssuedSession, type Sessions } from './sessions.js';
-import type { AuthStore, OneTimePurpose } from './store.js';
+import type { AuthStore } from './store.js';
 
 /** An account as the rest of the subgraph sees it (never with its password hash). */
 export interface UserRecord {
@@ -47,6 +50,28 @@ export interface UserRecord {
   ownerView?: boolean;
 }
 
+/** What `signUp` answers, the same for an address with an account and one without. */
+export interface SignUpPayload {
+  email: string;
+  expiresAt: Date;
+}
+
+/** A sign-up confirmation put in the outbox (what the notifications side will email). */
+export interface SignUpConfirmation {
+  email: string;
+  username: string;
+  token: string;
+  expiresAt: Date;
+}
+
+export interface AccountsOptions {
+  clock?: () => Date;
+  /** Work done after its answer (password-reset and resent confirmation emails) failed. */
+  onBackgroundError?: (error: unknown, what: string) => void;
+  /** After a sign-up confirmation was committed to the outbox (development's stand-in mailbox). */
+  onConfirmationEnqueued?: (confirmation: SignUpConfirmation) => void;
+}
+
 export interface SignInChallenge {
   challengeId: string;
   sentTo: string;
@@ -57,7 +82,7 @@ export interface SignInChallenge {
 const badCredentials = () => errors.unauthenticated('The email/username or password is incorrect.');
 /** What `_revokedSessions` answers at most: as many as a gateway keeps (its RevokedSessions). */
 const REVOKED_SESSIONS_AT_MOST = 100_000;
-/** Emails may be re-sent at most this often per account. */
+/** Password-reset emails are sent at most this often per account. */
 const RESEND_INTERVAL_MS = 60_000;
 
 function maskEmail(email: string): string {
@@ -66,47 +91,173 @@ function maskEmail(email: string): string {
 }
 
 /**
- * The account rules: sign-up, sign-in with the new-device check, sessions, email verification
- * and passwords. Every state change and the events it causes commit in one transaction.
+ * The account rules: the two-step sign-up, sign-in with the new-device check, sessions and
+ * passwords. Every state change and the events it causes commit in one transaction.
  */
 export class Accounts {
+  private readonly clock: () => Date;
+  private readonly onBackgroundError: (error: unknown, what: string) => void;
+  private readonly onConfirmationEnqueued: (confirmation: SignUpConfirmation) => void;
+  private readonly background = new Set<Promise<void>>();
+
   constructor(
     private readonly store: AuthStore,
     private readonly sessions: Sessions,
-    private readonly clock: () => Date = () => new Date(),
-    private readonly onBackgroundError: (error: unknown) => void = () => {},
-  ) {}
+    options: AccountsOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.onBackgroundError = options.onBackgroundError ?? (() => {});
+    this.onConfirmationEnqueued = options.onConfirmationEnqueued ?? (() => {});
+  }
 
-  private readonly background = new Set<Promise<void>>();
-
-  async signUp(raw: unknown, caller: Caller): Promise<IssuedSession> {
+  /**
+   * Starts a sign-up. An address without an account gets a pending sign-up (replacing an earlier
+   * one) and the confirmation email; an address with an account gets nothing made and its owner
+   * an email that someone tried. Both answer the same and do the same work (one password hash,
+   * two statements), so neither the answer nor its time tells whether the address has an account.
+   */
+  async signUp(raw: unknown): Promise<SignUpPayload> {
     const data = parseInput(signUpInputSchema, raw);
-    await this.assertAvailable(data.email, data.username);
+    const { emailOwner, usernameTaken } = await this.store.identifiersInUse(
+      data.email,
+      data.username,
+    );
+    // Usernames are public (every profile shows one), so a taken one may be told.
+    if (usernameTaken) throw errors.conflict('This username is taken.', 'username');
     const passwordHash = await hashPassword(data.password);
     const now = this.clock();
-    return this.store
-      .transaction(async (store) => {
-        const user = await store.createUser({
+    const expiresAt = new Date(now.getTime() + SIGN_UP_CONFIRMATION_TTL_MS);
+    if (emailOwner) await this.tellOwnerOfSignUp(emailOwner, now);
+    else await this.storePendingSignUp(data, passwordHash, expiresAt, now);
+    return { email: data.email, expiresAt };
+  }
+
+  private async storePendingSignUp(
+    data: SignUpInput,
+    passwordHash: string,
+    expiresAt: Date,
+    now: Date,
+  ): Promise<void> {
+    const token = newOpaqueToken();
+    await this.store.transaction(async (store) => {
+      const pending = await store.replacePendingSignUp(
+        {
           email: data.email,
           username: data.username,
           passwordHash,
+          country: data.country,
+          profilePictureUrl: data.profilePictureUrl,
+          tokenHash: hashSecret(token),
+          expiresAt,
+        },
+        now,
+      );
+      await store.enqueue('auth.sign_up.confirmation_requested', {
+        signUpId: pending.id,
+        email: data.email,
+        username: data.username,
+        token,
+        expiresAt: expiresAt.toISOString(),
+      });
+    });
+    this.onConfirmationEnqueued({ email: data.email, username: data.username, token, expiresAt });
+  }
+
+  private async tellOwnerOfSignUp(owner: UserRecord, now: Date): Promise<void> {
+    await this.store.transaction(async (store) => {
+      // Left over from a race with the account's own completion, it could never complete; this
+      // also gives this path the same two statements as the other one.
+      await store.dropPendingSignUp(owner.email);
+      await store.enqueue('auth.sign_up.existing_email', {
+        userId: owner.id,
+        email: owner.email,
+        username: owner.username,
+        attemptedAt: now.toISOString(),
+      });
+    });
+  }
+
+  /**
+   * Makes the account of a pending sign-up from its emailed token, in one transaction: the
+   * account (its address verified: the token came by email), `auth.user.registered`, the
+   * device's trust and a session; the pending sign-up is gone with it. A token works once.
+   */
+  async completeSignUp(raw: unknown, caller: Caller): Promise<IssuedSession> {
+    const { token } = parseInput(completeSignUpInputSchema, raw);
+    const now = this.clock();
+    return this.store
+      .transaction(async (store) => {
+        const pending = await store.takePendingSignUp(hashSecret(token), now);
+        if (!pending)
+          throw invalidToken('This sign-up link is invalid, used or expired. Sign up again.');
+        const taken = await store.identifiersInUse(pending.email, pending.username);
+        if (taken.emailOwner)
+          throw errors.conflict('An account with this email exists now. Sign in instead.', 'email');
+        if (taken.usernameTaken) throw usernameTakenMeanwhile();
+        const user = await store.createUser({
+          email: pending.email,
+          username: pending.username,
+          passwordHash: pending.passwordHash,
+          emailVerifiedAt: now,
         });
         await store.enqueue('auth.user.registered', {
           userId: user.id,
           email: user.email,
           username: user.username,
-          country: data.country,
-          profilePictureUrl: data.profilePictureUrl,
+          country: pending.country,
+          profilePictureUrl: pending.profilePictureUrl,
           registeredAt: user.createdAt.toISOString(),
         });
-        await this.sendOneTimeToken(store, user, 'VERIFY_EMAIL', now);
         return this.startOnNewTrustedDevice(store, user, caller, now);
       })
       .catch((error: unknown) => {
-        // Lost a race with another sign-up for the same email or username.
-        if (isUniqueViolation(error))
-          throw errors.conflict('That email or username is already taken.');
+        // Lost a race with another completion that took the username. (Not the email: an
+        // address has one pending sign-up, and a new one waits for this transaction's end.)
+        if (isUniqueViolation(error)) throw usernameTakenMeanwhile();
         throw error;
+      });
+  }
+
+  /**
+   * Answers true at once for every well-formed address; the lookup and the new email happen
+   * after the answer (`settle()` awaits them), so the time tells nothing either. A pending
+   * sign-up gets a new token (the older link stops working), at most once a minute.
+   */
+  async resendSignUpConfirmation(rawEmail: unknown): Promise<boolean> {
+    const { email } = parseInput(resendSignUpConfirmationInputSchema, { email: rawEmail });
+    this.afterAnswer(this.resendConfirmation(email), 'resending a sign-up confirmation failed');
+    return true;
+  }
+
+  private async resendConfirmation(email: string): Promise<void> {
+    const now = this.clock();
+    const pending = await this.store.findPendingSignUp(email, now);
+    if (!pending) return;
+    const token = newOpaqueToken();
+    const expiresAt = new Date(now.getTime() + SIGN_UP_CONFIRMATION_TTL_MS);
+    const sent = await this.store.transaction(async (store) => {
+      const renewed = await store.renewPendingSignUp(
+        pending.id,
+        { tokenHash: hashSecret(token), expiresAt },
+        now,
+        new Date(now.getTime() - SIGN_UP_RESEND_INTERVAL_MS),
+      );
+      if (!renewed) return false;
+      await store.enqueue('auth.sign_up.confirmation_requested', {
+        signUpId: pending.id,
+        email: pending.email,
+        username: pending.username,
+        token,
+        expiresAt: expiresAt.toISOString(),
+      });
+      return true;
+    });
+    if (sent)
+      this.onConfirmationEnqueued({
+        email: pending.email,
+        username: pending.username,
+        token,
+        expiresAt,
       });
   }
 
@@ -284,6 +435,8 @@ export class Accounts {
           { field: 'code', message: 'Already used.' },
         ]);
       }
+      // The code came by email: the address is the owner's (older accounts were unverified).
+      await store.markEmailVerified(userId, now);
       const [user] = await store.usersByIds([userId]);
       if (!user) throw errors.notFound('Account');
       return this.startOnNewTrustedDevice(store, user, caller, now);
@@ -370,46 +523,26 @@ export class Accounts {
     return this.store.sessionsRevokedSince(since, REVOKED_SESSIONS_AT_MOST);
   }
 
-  async verifyEmail(rawToken: unknown, caller: Caller): Promise<UserRecord> {
-    const { token } = parseInput(verifyEmailInputSchema, { token: rawToken });
-    const tokenHash = hashSecret(token);
-    const now = this.clock();
-    return this.store.transaction(async (store) => {
-      await this.assertTokenOwner(store, tokenHash, 'VERIFY_EMAIL', caller);
-      const userId = await store.useOneTimeToken(tokenHash, 'VERIFY_EMAIL', now);
-      if (!userId) throw invalidToken('This verification link is invalid or has expired.');
-      return store.markEmailVerified(userId, now);
-    });
-  }
-
-  async resendVerificationEmail(caller: Caller): Promise<boolean> {
-    const viewer = requireViewer(caller);
-    const [user] = await this.store.usersByIds([viewer.id]);
-    if (!user) throw errors.notFound('Account');
-    if (user.emailVerifiedAt) throw errors.conflict('Your email address is already verified.');
-    const now = this.clock();
-    await this.assertNotResentRecently(user.id, 'VERIFY_EMAIL', now);
-    await this.store.transaction((store) =>
-      this.sendOneTimeToken(store, user, 'VERIFY_EMAIL', now),
-    );
-    return true;
-  }
-
   /**
    * Answers at once, the same way and in the same time whether or not the address has an
    * account: the lookup and the email happen after the answer (`settle()` awaits them).
    */
   async requestPasswordReset(rawEmail: unknown): Promise<boolean> {
     const { email } = parseInput(requestPasswordResetInputSchema, { email: rawEmail });
-    const work = this.sendPasswordReset(email).catch(this.onBackgroundError);
-    this.background.add(work);
-    void work.finally(() => this.background.delete(work));
+    this.afterAnswer(this.sendPasswordReset(email), 'sending a password-reset email failed');
     return true;
   }
 
-  /** Waits for work started after an answer (password-reset emails); call before stopping. */
+  /** Waits for work started after an answer (password-reset and confirmation emails); call
+   * before stopping. */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.background]);
+  }
+
+  private afterAnswer(work: Promise<void>, what: string): void {
+    const tracked = work.catch((error: unknown) => this.onBackgroundError(error, what));
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
   }
 
   private async sendPasswordReset(email: string): Promise<void> {
@@ -419,9 +552,7 @@ export class Accounts {
     const last = await this.store.latestOneTimeTokenAt(account.id, 'RESET_PASSWORD');
     if (last && now.getTime() - last.createdAt.getTime() < RESEND_INTERVAL_MS) return;
     const { passwordHash: _hash, ...user } = account;
-    await this.store.transaction((store) =>
-      this.sendOneTimeToken(store, user, 'RESET_PASSWORD', now),
-    );
+    await this.store.transaction((store) => this.sendResetToken(store, user, now));
   }
 
   async resetPassword(raw: unknown, caller: Caller): Promise<boolean> {
@@ -440,6 +571,8 @@ export class Accounts {
       const userId = await store.useOneTimeToken(tokenHash, 'RESET_PASSWORD', now);
       if (!userId) throw invalidToken('This password-reset link is invalid or has expired.');
       await store.setPassword(userId, passwordHash, now);
+      // The link came by email: the address is the owner's (older accounts were unverified).
+      await store.markEmailVerified(userId, now);
       await store.revokeAllSessions(userId, 'PASSWORD_RESET', now);
       await this.passwordChanged(store, user, now);
     });
@@ -469,49 +602,11 @@ export class Accounts {
     });
   }
 
-  private async assertAvailable(email: string, username: string): Promise<void> {
-    const taken = await this.store.takenIdentifiers(email, username);
-    if (taken.email) throw errors.conflict('An account with this email already exists.', 'email');
-    if (taken.username) throw errors.conflict('This username is taken.', 'username');
-  }
-
-  private async assertNotResentRecently(
-    userId: string,
-    purpose: OneTimePurpose,
-    now: Date,
-  ): Promise<void> {
-    const last = await this.store.latestOneTimeTokenAt(userId, purpose);
-    const waitMs = last ? last.createdAt.getTime() + RESEND_INTERVAL_MS - now.getTime() : 0;
-    if (waitMs > 0)
-      throw errors.tooManyRequests(
-        'An email was just sent. Try again in a minute.',
-        Math.ceil(waitMs / 1000),
-      );
-  }
-
-  /** For links whose owner is not yet known: looks it up, then `refuseOtherAccount`. */
-  private async assertTokenOwner(
-    store: AuthStore,
-    tokenHash: string,
-    purpose: OneTimePurpose,
-    caller: Caller,
-  ) {
-    if (caller.viewer)
-      refuseOtherAccount(caller, (await store.findOneTimeToken(tokenHash, purpose))?.userId);
-  }
-
-  private async sendOneTimeToken(
-    store: AuthStore,
-    user: UserRecord,
-    purpose: OneTimePurpose,
-    now: Date,
-  ) {
+  private async sendResetToken(store: AuthStore, user: UserRecord, now: Date) {
     const token = newOpaqueToken();
-    const ttl =
-      purpose === 'VERIFY_EMAIL' ? VERIFICATION_TOKEN_TTL_MS : PASSWORD_RESET_TOKEN_TTL_MS;
-    const expiresAt = new Date(now.getTime() + ttl);
+    const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TOKEN_TTL_MS);
     await store.replaceOneTimeToken(
-      { userId: user.id, purpose, tokenHash: hashSecret(token), expiresAt },
+      { userId: user.id, purpose: 'RESET_PASSWORD', tokenHash: hashSecret(token), expiresAt },
       now,
     );
     const data = {
@@ -521,8 +616,7 @@ export class Accounts {
       token,
       expiresAt: expiresAt.toISOString(),
     };
-    if (purpose === 'VERIFY_EMAIL') await store.enqueue('auth.email.verification_requested', data);
-    else await store.enqueue('auth.password.reset_requested', data);
+    await store.enqueue('auth.password.reset_requested', data);
   }
 
   private async passwordChanged(store: AuthStore, user: UserRecord, now: Date) {
@@ -548,6 +642,13 @@ function codeWindowEnd(windowStartedAt: Date): Date {
 
 function secondsUntil(at: Date, now: Date): number {
   return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
+}
+
+function usernameTakenMeanwhile(): AppError {
+  return errors.conflict(
+    'Someone took this username since you signed up. Sign up again with another.',
+    'username',
+  );
 }
 
 function invalidToken(message: string): AppError {

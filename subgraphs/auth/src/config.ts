@@ -10,6 +10,11 @@ export const parseAuthConfig = subgraphConfig({
     AUTH_JWT_AUDIENCE: z.string().default('jobber'),
   },
   settings: (env) => ({
+    /**
+     * Development's stand-in for the notifications subgraph: each sign-up confirmation put in
+     * the outbox is also logged (info) with its token. Never in test or production.
+     */
+    devMailbox: env.NODE_ENV === 'development',
     accessTokens: {
       privateKeyPem: env.AUTH_JWT_PRIVATE_KEY,
       issuer: env.AUTH_JWT_ISSUER,

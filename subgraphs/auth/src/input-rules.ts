@@ -163,7 +163,10 @@ export const changePasswordInputSchema = z.object({
   newPassword: passwordSchema,
 });
 
-export const verifyEmailInputSchema = z.object({ token: tokenSchema });
+/** The token is checked against the pending sign-ups; anything unknown is the same error. */
+export const completeSignUpInputSchema = z.object({ token: tokenSchema });
+
+export const resendSignUpConfirmationInputSchema = z.object({ email: emailSchema });
 
 export const signInCodeSchema = requiredString('Code')
   .trim()

@@ -6,7 +6,10 @@ const DAY_MS = 24 * HOUR_MS;
 export const REFRESH_TOKEN_TTL_MS = 30 * DAY_MS;
 /** …but no token of a family (one sign-in's chain of rotations) outlives 90 days from the sign-in. */
 export const REFRESH_FAMILY_MAX_AGE_MS = 90 * DAY_MS;
-export const VERIFICATION_TOKEN_TTL_MS = 24 * HOUR_MS;
+/** A sign-up's confirmation link works for a day from its (newest) email. */
+export const SIGN_UP_CONFIRMATION_TTL_MS = 24 * HOUR_MS;
+/** A pending sign-up's confirmation is re-sent at most this often. */
+export const SIGN_UP_RESEND_INTERVAL_MS = MINUTE_MS;
 export const PASSWORD_RESET_TOKEN_TTL_MS = HOUR_MS;
 export const SIGN_IN_CODE_TTL_MS = 10 * MINUTE_MS;
 export const MAX_SIGN_IN_CODE_ATTEMPTS = 5;

@@ -11,7 +11,7 @@ import { AuthStore, createPrisma } from './store.js';
 const DAY_MS = 86_400_000;
 
 /** The auth subgraph: account rules on its store, the hourly pruning of old sign-in failures and
- * the prompt deletion of delivered outbox rows that carry secrets. */
+ * expired sign-ups, and the prompt deletion of delivered outbox rows that carry secrets. */
 export const subgraph = defineSubgraph({
   name: 'auth',
   schema: new URL('./schema.graphql', import.meta.url),
@@ -22,16 +22,29 @@ export const subgraph = defineSubgraph({
     const store = new AuthStore(deps);
     const clock = () => new Date();
     const sessions = new Sessions(createAccessTokenIssuer(deps.config.accessTokens), clock);
-    const accounts = new Accounts(store, sessions, clock, (error) =>
-      deps.logger.error({ err: error }, 'sending a password-reset email failed'),
-    );
+    const accounts = new Accounts(store, sessions, {
+      clock,
+      onBackgroundError: (error, what) => deps.logger.error({ err: error }, what),
+      onConfirmationEnqueued: deps.config.devMailbox
+        ? (mail) =>
+            deps.logger.info(
+              { devMailbox: mail },
+              `dev mailbox: confirm the sign-up of ${mail.email} with completeSignUp(input: { token: "${mail.token}" })`,
+            )
+        : undefined,
+    });
     await warmUpDummyHash();
-    // Failed sign-ins older than a day no longer count for anything.
+    // Failed sign-ins older than a day no longer count for anything; expired sign-ups are gone.
     const pruning = setInterval(() => {
       store
         .pruneSignInFailures(new Date(Date.now() - DAY_MS))
         .catch((error: unknown) =>
           deps.logger.warn({ err: error }, 'pruning sign-in failures failed'),
+        );
+      store
+        .prunePendingSignUps(new Date())
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error }, 'pruning expired sign-ups failed'),
         );
     }, 3_600_000);
     pruning.unref();

@@ -24,7 +24,18 @@ const userFields = {
   createdAt: true,
 } as const satisfies Prisma.UserSelect;
 
-export type OneTimePurpose = 'VERIFY_EMAIL' | 'RESET_PASSWORD';
+export type OneTimePurpose = 'RESET_PASSWORD';
+
+/** A sign-up waiting for its confirmation: the account-to-be and the emailed token's hash. */
+export interface PendingSignUpData {
+  email: string;
+  username: string;
+  passwordHash: string;
+  country: string;
+  profilePictureUrl: string | null;
+  tokenHash: string;
+  expiresAt: Date;
+}
 export type RevokeReason =
   'SIGN_OUT' | 'SIGN_OUT_EVERYWHERE' | 'REUSE_DETECTED' | 'PASSWORD_CHANGED' | 'PASSWORD_RESET';
 
@@ -40,21 +51,27 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
     return this.db.user.findUnique({ where, select: { ...userFields, passwordHash: true } });
   }
 
-  async takenIdentifiers(
+  /** Who has this email (the account), and whether anyone has this username. */
+  async identifiersInUse(
     email: string,
     username: string,
-  ): Promise<{ email: boolean; username: boolean }> {
+  ): Promise<{ emailOwner: UserRecord | null; usernameTaken: boolean }> {
     const rows = await this.db.user.findMany({
       where: { OR: [{ email }, { username }] },
-      select: { email: true, username: true },
+      select: userFields,
     });
     return {
-      email: rows.some((row) => row.email === email),
-      username: rows.some((row) => row.username === username),
+      emailOwner: rows.find((row) => row.email === email) ?? null,
+      usernameTaken: rows.some((row) => row.username === username),
     };
   }
 
-  createUser(data: { email: string; username: string; passwordHash: string }): Promise<UserRecord> {
+  createUser(data: {
+    email: string;
+    username: string;
+    passwordHash: string;
+    emailVerifiedAt: Date;
+  }): Promise<UserRecord> {
     return this.db.user.create({ data, select: userFields });
   }
 
@@ -65,12 +82,93 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
     });
   }
 
-  markEmailVerified(userId: string, at: Date): Promise<UserRecord> {
-    return this.db.user.update({
-      where: { id: userId },
+  /** Records that the account's address was shown to be its owner's (an emailed secret used). */
+  async markEmailVerified(userId: string, at: Date): Promise<void> {
+    await this.db.user.updateMany({
+      where: { id: userId, emailVerifiedAt: null },
       data: { emailVerifiedAt: at },
-      select: userFields,
     });
+  }
+
+  // Pending sign-ups (waiting for the emailed confirmation)
+
+  /** Stores the sign-up for its email, replacing an earlier one (whose token then stops working). */
+  replacePendingSignUp(data: PendingSignUpData, at: Date): Promise<{ id: string }> {
+    const row = { ...data, sentAt: at, createdAt: at };
+    return this.db.pendingSignUp.upsert({
+      where: { email: data.email },
+      create: row,
+      update: row,
+      select: { id: true },
+    });
+  }
+
+  async dropPendingSignUp(email: string): Promise<void> {
+    await this.db.pendingSignUp.deleteMany({ where: { email } });
+  }
+
+  /**
+   * Takes the pending sign-up of this token in one statement (so a token works once even under
+   * concurrent requests): deletes and returns it, or null when it is unknown, used or expired.
+   */
+  async takePendingSignUp(tokenHash: string, at: Date): Promise<PendingSignUpData | null> {
+    const rows = await this.db.$queryRaw<
+      {
+        email: string;
+        username: string;
+        password_hash: string;
+        country: string;
+        profile_picture_url: string | null;
+        token_hash: string;
+        expires_at: Date;
+      }[]
+    >`
+      DELETE FROM pending_sign_ups WHERE token_hash = ${tokenHash} AND expires_at > ${at}
+      RETURNING email, username, password_hash, country, profile_picture_url, token_hash, expires_at`;
+    const row = rows[0];
+    return row
+      ? {
+          email: row.email,
+          username: row.username,
+          passwordHash: row.password_hash,
+          country: row.country,
+          profilePictureUrl: row.profile_picture_url,
+          tokenHash: row.token_hash,
+          expiresAt: row.expires_at,
+        }
+      : null;
+  }
+
+  /** The open (unexpired) pending sign-up of an email, if any. */
+  findPendingSignUp(email: string, at: Date) {
+    return this.db.pendingSignUp.findFirst({
+      where: { email, expiresAt: { gt: at } },
+      select: { id: true, email: true, username: true, sentAt: true },
+    });
+  }
+
+  /**
+   * Gives the pending sign-up a new token and expiry, unless its last email went out after
+   * `sentBefore` (in one statement, so parallel resends send one email); true when it did.
+   */
+  async renewPendingSignUp(
+    id: string,
+    data: { tokenHash: string; expiresAt: Date },
+    at: Date,
+    sentBefore: Date,
+  ): Promise<boolean> {
+    const { count } = await this.db.pendingSignUp.updateMany({
+      where: { id, sentAt: { lte: sentBefore }, expiresAt: { gt: at } },
+      data: { ...data, sentAt: at },
+    });
+    return count === 1;
+  }
+
+  async prunePendingSignUps(before: Date): Promise<number> {
+    const { count } = await this.db.pendingSignUp.deleteMany({
+      where: { expiresAt: { lt: before } },
+    });
+    return count;
   }
 
   // Sessions and refresh tokens
@@ -275,7 +373,7 @@ export class AuthStore extends SubgraphStore<AuthTransaction> {
     return count === 1;
   }
 
-  // One-time tokens (email verification, password reset)
+  // One-time tokens (password reset)
 
   async replaceOneTimeToken(
     data: { userId: string; purpose: OneTimePurpose; tokenHash: string; expiresAt: Date },

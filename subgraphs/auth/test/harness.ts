@@ -4,13 +4,21 @@ import {
   GraphQLClient,
   eventually,
   startTestSupergraph,
+  type RequestOptions,
   type TestSupergraph,
 } from '@jobber/test-kit';
+import type { Logger } from '@jobber/service-kit';
 import { parseAuthConfig, startAuthService } from '../src/index.js';
 
-/** The auth subgraph behind a real gateway, on a database of its own, for one test file. */
-/** Auth behind a real gateway for one test file; `gatewayEnv` sets gateway variables (limits). */
-export function useAuthSupergraph(options: { gatewayEnv?: Record<string, string> } = {}) {
+/** Auth behind a real gateway for one test file, on a database of its own; `gatewayEnv` sets
+ * gateway variables (limits), `authEnv` auth's, and `logger` receives auth's logs. */
+export function useAuthSupergraph(
+  options: {
+    gatewayEnv?: Record<string, string>;
+    authEnv?: Record<string, string>;
+    logger?: Logger;
+  } = {},
+) {
   const state = {} as {
     supergraph: TestSupergraph;
     client: GraphQLClient;
@@ -23,9 +31,12 @@ export function useAuthSupergraph(options: { gatewayEnv?: Record<string, string>
     state.supergraph = await startTestSupergraph(
       {
         auth: (env) =>
-          startAuthService(parseAuthConfig(env), { onQuery: (sql) => statements.push(sql) }),
+          startAuthService(parseAuthConfig({ ...env, ...options.authEnv }), {
+            onQuery: (sql) => statements.push(sql),
+            ...(options.logger ? { logger: options.logger } : {}),
+          }),
       },
-      options,
+      { gatewayEnv: options.gatewayEnv },
     );
     state.client = state.supergraph.client;
     state.db = new pg.Pool({ connectionString: state.supergraph.databases.auth?.url, max: 2 });
@@ -40,7 +51,11 @@ export function useAuthSupergraph(options: { gatewayEnv?: Record<string, string>
 export const sessionFields = `user { id username email emailVerified roles createdAt }
   accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt deviceSecret`;
 
-export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${sessionFields} } }`;
+export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { email expiresAt } }`;
+export const COMPLETE_SIGN_UP = `mutation CompleteSignUp($input: CompleteSignUpInput!) {
+  completeSignUp(input: $input) { ${sessionFields} }
+}`;
+export const RESEND_CONFIRMATION = `mutation($e: String!) { resendSignUpConfirmation(email: $e) }`;
 export const SIGN_IN = `mutation SignIn($input: SignInInput!) {
   signIn(input: $input) {
     __typename
@@ -79,13 +94,55 @@ export function newAccount(overrides: Partial<Record<string, string>> = {}) {
   };
 }
 
+/** The confirmation auth put in the outbox for an address (what notifications will email). */
+export interface Confirmation {
+  signUpId: string;
+  email: string;
+  username: string;
+  token: string;
+  expiresAt: string;
+}
+
+/** The newest sign-up confirmation sent to `email` (waits a little for one). */
+export async function confirmationFor(db: pg.Pool, email: string): Promise<Confirmation> {
+  const newest = async () => {
+    const { rows } = await db.query<{ payload: { data: Confirmation } }>(
+      `SELECT payload FROM outbox_events
+       WHERE type = 'auth.sign_up.confirmation_requested' AND payload->'data'->>'email' = $1
+       ORDER BY seq DESC LIMIT 1`,
+      [email.trim().toLowerCase()],
+    );
+    return rows[0]?.payload.data;
+  };
+  return eventually(newest, {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+    what: `a confirmation for ${email}`,
+  });
+}
+
+/** Both steps of a sign-up, as an app does them: `signUp`, the emailed token, `completeSignUp`
+ * (sent with `options`, e.g. the device's user agent). */
 export async function signUp(
   client: GraphQLClient,
   overrides: Partial<Record<string, string>> = {},
+  options: RequestOptions = {},
 ) {
   const input = newAccount(overrides);
-  const data = await client.data<{ signUp: Session }>(SIGN_UP, { input });
-  return { input, session: data.signUp, client: client.as({ token: data.signUp.accessToken }) };
+  await client.data(SIGN_UP, { input }, options);
+  const mailbox = client.mailbox;
+  if (!mailbox) throw new Error('the client has no mailbox');
+  const token = await mailbox.signUpToken(input.email);
+  const data = await client.data<{ completeSignUp: Session }>(
+    COMPLETE_SIGN_UP,
+    { input: { token } },
+    options,
+  );
+  return {
+    input,
+    session: data.completeSignUp,
+    client: client.as({ token: data.completeSignUp.accessToken }),
+  };
 }
 
 /** The newest outbox event of a type (what notifications will email), read from auth's database;

@@ -3,6 +3,7 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 import { describe, expect, it } from 'vitest';
 import {
   changePasswordInputSchema,
+  completeSignUpInputSchema,
   countrySchema,
   emailSchema,
   isCommonPassword,
@@ -11,12 +12,12 @@ import {
   passwordSchema,
   pictureUrlSchema,
   requestPasswordResetInputSchema,
+  resendSignUpConfirmationInputSchema,
   resetPasswordInputSchema,
   signInCodeSchema,
   signInInputSchema,
   signUpInputSchema,
   usernameSchema,
-  verifyEmailInputSchema,
 } from '../src/input-rules.js';
 
 const good = {
@@ -211,9 +212,12 @@ describe('other mutation inputs', () => {
         parseInput(changePasswordInputSchema, { currentPassword: '', newPassword: 'short' }),
       ).fields,
     ).toEqual(['currentPassword', 'newPassword']);
-    expect(inputErrorOf(() => parseInput(verifyEmailInputSchema, {})).issues).toEqual([
+    expect(inputErrorOf(() => parseInput(completeSignUpInputSchema, {})).issues).toEqual([
       { field: 'token', message: 'Token is required.' },
     ]);
+    expect(
+      inputErrorOf(() => parseInput(resendSignUpConfirmationInputSchema, { email: 'x' })).fields,
+    ).toEqual(['email']);
     expect(parseInput(signInCodeSchema, ' 012345 ')).toBe('012345');
     expect(inputErrorOf(() => parseInput(signInCodeSchema, '12345', 'code')).fields).toEqual([
       'code',

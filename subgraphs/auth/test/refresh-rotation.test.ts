@@ -7,7 +7,7 @@ import {
   REFRESH_FAMILY_MAX_AGE_MS,
   REFRESH_TOKEN_TTL_MS,
   SIGN_IN_CODE_TTL_MS,
-  VERIFICATION_TOKEN_TTL_MS,
+  SIGN_UP_CONFIRMATION_TTL_MS,
   type RefreshTokenRecord,
 } from '../src/refresh-rotation.js';
 
@@ -72,7 +72,7 @@ describe('refresh token rotation', () => {
   });
 
   it('has the agreed lifetimes for the other secrets', () => {
-    expect(VERIFICATION_TOKEN_TTL_MS).toBe(24 * 60 * 60 * 1000);
+    expect(SIGN_UP_CONFIRMATION_TTL_MS).toBe(24 * 60 * 60 * 1000);
     expect(PASSWORD_RESET_TOKEN_TTL_MS).toBe(60 * 60 * 1000);
     expect(SIGN_IN_CODE_TTL_MS).toBe(10 * 60 * 1000);
     expect(MAX_SIGN_IN_CODE_ATTEMPTS).toBe(5);

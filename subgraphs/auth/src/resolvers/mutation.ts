@@ -2,7 +2,11 @@ import type { MutationResolvers } from '../generated/graphql.js';
 
 /** Thin: each mutation hands its input and the caller to the account rules. */
 export const Mutation: MutationResolvers = {
-  signUp: (_parent, { input }, { accounts, ...caller }) => accounts.signUp(input, caller),
+  signUp: (_parent, { input }, { accounts }) => accounts.signUp(input),
+  completeSignUp: (_parent, { input }, { accounts, ...caller }) =>
+    accounts.completeSignUp(input, caller),
+  resendSignUpConfirmation: (_parent, { email }, { accounts }) =>
+    accounts.resendSignUpConfirmation(email),
   signIn: (_parent, { input }, { accounts, ...caller }) => accounts.signIn(input, caller),
   verifySignInCode: (_parent, { input }, { accounts, ...caller }) =>
     accounts.verifySignInCode(input.challengeId, input.code, caller),
@@ -12,13 +16,6 @@ export const Mutation: MutationResolvers = {
     accounts.signOut(refreshToken, caller),
   signOutEverywhere: (_parent, _args, { accounts, ...caller }) =>
     accounts.signOutEverywhere(caller),
-  // Holding the emailed token shows the account is the caller's: its owner view.
-  verifyEmail: async (_parent, { token }, { accounts, ...caller }) => ({
-    ...(await accounts.verifyEmail(token, caller)),
-    ownerView: true,
-  }),
-  resendVerificationEmail: (_parent, _args, { accounts, ...caller }) =>
-    accounts.resendVerificationEmail(caller),
   requestPasswordReset: (_parent, { email }, { accounts }) => accounts.requestPasswordReset(email),
   resetPassword: (_parent, { input }, { accounts, ...caller }) =>
     accounts.resetPassword(input, caller),
