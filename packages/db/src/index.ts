@@ -11,3 +11,8 @@ export type { MigrationHistory, MigrationState } from './migration-history.js';
 export { prismaDir, repoRoot } from './paths.js';
 export { databaseUrl } from './pg-url.js';
 export { templateDatabase } from './template-database.js';
+export {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  type RunningEmbeddedPostgres,
+} from './embedded-postgres.js';
