@@ -68,18 +68,26 @@ export interface RevocationFeed {
 /**
  * Fills `revoked` from `auth.sessions.revoked`, delivered to every gateway process (broadcast).
  * Events published while this process was not connected are not seen (see the gateway README).
+ * `events` is the broker to connect to, or a transport to share (embedded mode), which its
+ * owner closes.
  */
 export async function followRevocations(
   revoked: RevokedSessions,
-  events: { amqpUrl: string; exchange: string; queuePrefix: string },
+  events: { amqpUrl: string; exchange: string; queuePrefix: string } | EventTransport,
   logger: Logger,
-  transport: EventTransport = new AmqpTransport({
-    url: events.amqpUrl,
-    exchange: events.exchange,
-    queuePrefix: events.queuePrefix,
-    logger,
-  }),
 ): Promise<RevocationFeed> {
+  const shared = !('amqpUrl' in events);
+  const transport: EventTransport = shared
+    ? events
+    : new AmqpTransport({
+        url: events.amqpUrl,
+        exchange: events.exchange,
+        queuePrefix: events.queuePrefix,
+        logger,
+      });
+  const close = async () => {
+    if (!shared) await transport.close();
+  };
   let subscription: Subscription;
   try {
     subscription = await transport.consume(
@@ -100,13 +108,13 @@ export async function followRevocations(
       },
     );
   } catch (error) {
-    await transport.close();
+    await close();
     throw error;
   }
   return {
     async close() {
       await subscription.close();
-      await transport.close();
+      await close();
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@jobber/service-kit';
+import type { EventTransport } from '@jobber/events';
 import type { SubgraphName } from '@jobber/supergraph';
 import { createAccessTokenVerifier } from './access-tokens.js';
 import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './config.js';
@@ -55,8 +56,19 @@ export function createGateway(
   });
 }
 
+/** What `startGateway` accepts besides its configuration (tests and embedded mode use it). */
+export interface GatewayOptions {
+  /** An event transport to share (embedded mode): revocations are followed on it, whatever
+   * AMQP_URL says. */
+  transport?: EventTransport;
+}
+
 /** The only public entry point: HTTP /graphql through the query planner, plus health and metrics. */
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningServer> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  options: GatewayOptions = {},
+): Promise<RunningServer> {
   const metrics = createMetrics('gateway');
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
@@ -68,11 +80,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const revoked = new RevokedSessions({
     onEvict: (count) => logger.warn({ count }, 'revoked sessions: set full; oldest dropped'),
   });
-  if (!config.events && !config.development && config.nodeEnv !== 'test')
+  const events = options.transport ?? config.events;
+  if (!events && !config.development && config.nodeEnv !== 'test')
     logger.warn('AMQP_URL is not set: access tokens of revoked sessions work until they expire');
-  const revocations = config.events
-    ? await followRevocations(revoked, config.events, logger)
-    : null;
+  const revocations = events ? await followRevocations(revoked, events, logger) : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
