@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   chownSync,
   closeSync,
   existsSync,
@@ -62,7 +63,9 @@ export async function startEmbeddedPostgres(
   const bin = await binaries();
   const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
   mkdirSync(dir, { recursive: true });
-  await stopOrphan(dir, dataDir);
+  // The user postgres runs as must get through `dir` to its data/ (mkdtemp makes it 0700).
+  if (runAs) chmodSync(dir, statSync(dir).mode | 0o011);
+  await stopOrphan(dir);
 
   const passwordFile = join(dir, 'password');
   let created = false;
@@ -206,19 +209,31 @@ function initdb(
 
 /** A server left running by an owner that died (killed, crashed) is stopped; one whose owner
  * still runs means the cluster is in use. */
-async function stopOrphan(dir: string, dataDir: string): Promise<void> {
-  const pid = firstLineNumber(join(dataDir, 'postmaster.pid'));
-  if (pid === undefined || !isPostgres(pid)) return;
+async function stopOrphan(dir: string): Promise<void> {
   const owner = firstLineNumber(join(dir, 'owner.pid'));
-  if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+  if (owner !== undefined && owner !== process.pid && isAlive(owner) && serverPid(dir)) {
     throw new Error(`The embedded PostgreSQL in ${dir} is in use by process ${owner}`);
   }
+  await stopEmbeddedPostgresIn(dir);
+}
+
+/** Stops the server running on the cluster in `dir`, whoever started it (for the folders of runs
+ * that died); resolves at once when none runs. */
+export async function stopEmbeddedPostgresIn(dir: string): Promise<void> {
+  const pid = serverPid(dir);
+  if (pid === undefined) return;
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
   while (isAlive(pid)) {
     if (Date.now() > deadline) process.kill(pid, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The pid of the live postgres server of the cluster in `dir`, if one runs. */
+function serverPid(dir: string): number | undefined {
+  const pid = firstLineNumber(join(dir, 'data', 'postmaster.pid'));
+  return pid !== undefined && isPostgres(pid) ? pid : undefined;
 }
 
 async function waitForConnections(

@@ -13,6 +13,7 @@ export { databaseUrl } from './pg-url.js';
 export { templateDatabase } from './template-database.js';
 export {
   startEmbeddedPostgres,
+  stopEmbeddedPostgresIn,
   type EmbeddedPostgresOptions,
   type RunningEmbeddedPostgres,
 } from './embedded-postgres.js';
