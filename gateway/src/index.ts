@@ -1,2 +1,2 @@
 export { loadGatewayConfig, parseGatewayConfig, type GatewayConfig } from './config.js';
-export { createGateway, startGateway } from './server.js';
+export { createGateway, startGateway, type GatewayOptions } from './server.js';

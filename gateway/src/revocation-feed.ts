@@ -4,6 +4,7 @@ import {
   WakeableSleep,
   backoffDelay,
   parseEnvelope,
+  type EventTransport,
   type Subscription,
 } from '@jobber/events';
 import type { Logger, ReadinessCheck } from '@jobber/service-kit';
@@ -20,7 +21,8 @@ const RETRY_MAX_MS = 5_000;
 
 export interface RevocationFeedOptions {
   revoked: RevokedSessions;
-  events: { amqpUrl: string; exchange: string; queuePrefix: string };
+  /** The broker to connect to, or a transport to share (embedded mode), which its owner closes. */
+  events: { amqpUrl: string; exchange: string; queuePrefix: string } | EventTransport;
   /** The sessions revoked since a time, from auth (`revokedSessionsFromAuth`). */
   catchUp: RevokedSessionsSource;
   logger: Logger;
@@ -38,7 +40,9 @@ export interface RevocationFeedOptions {
  * the non-critical `revocations` readiness check.
  */
 export class RevocationFeed {
-  private readonly transport: AmqpTransport;
+  private readonly transport: EventTransport;
+  /** Ours to close, and to watch for reconnects: null for a shared (in-process) transport. */
+  private readonly broker: AmqpTransport | null;
   private subscription: Subscription | null = null;
   private brokerProblem = 'not connected yet';
   private catchUpProblem: string | null = 'not caught up yet';
@@ -55,16 +59,26 @@ export class RevocationFeed {
   private readonly aborted = new AbortController();
 
   constructor(private readonly options: RevocationFeedOptions) {
-    this.transport = new AmqpTransport({
-      url: options.events.amqpUrl,
-      exchange: options.events.exchange,
-      queuePrefix: options.events.queuePrefix,
-      logger: options.logger,
-      // The broadcast queue is bound again by now: whatever was missed before is in auth's table.
-      onConnected: () => {
-        this.connectCatchUp = this.requestCatchUp();
-      },
-    });
+    const { events } = options;
+    this.broker =
+      'amqpUrl' in events
+        ? new AmqpTransport({
+            url: events.amqpUrl,
+            exchange: events.exchange,
+            queuePrefix: events.queuePrefix,
+            logger: options.logger,
+            // The broadcast queue is bound again by now: whatever was missed is in auth's table.
+            onConnected: () => {
+              this.connectCatchUp = this.requestCatchUp();
+            },
+          })
+        : null;
+    this.transport = this.broker ?? (events as EventTransport);
+  }
+
+  /** Connections made so far (a shared in-process transport never reconnects: 0). */
+  private get connectionCount(): number {
+    return this.broker?.connectionCount ?? 0;
   }
 
   /**
@@ -93,10 +107,10 @@ export class RevocationFeed {
   /** Why a revoked session could be missed right now, or null. */
   problem(): string | null {
     if (!this.subscription) return `broker: ${this.brokerProblem}; retrying`;
-    if (!this.transport.connected) return 'broker: connection lost; reconnecting';
+    if (this.broker && !this.broker.connected) return 'broker: connection lost; reconnecting';
     if (this.catchUpProblem) return `catch-up from auth: ${this.catchUpProblem}`;
     // Reconnected a moment ago: the consumer is being set up, the catch-up not yet asked for.
-    if (this.caughtUpOn !== this.transport.connectionCount) return 'catch-up from auth: under way';
+    if (this.caughtUpOn !== this.connectionCount) return 'catch-up from auth: under way';
     return null;
   }
 
@@ -106,7 +120,7 @@ export class RevocationFeed {
     this.retrySleep.wake();
     this.catchUpSleep.wake();
     await this.subscription?.close();
-    await this.transport.close();
+    await this.broker?.close();
     for (const resolve of this.waiting.splice(0)) resolve(false);
   }
 
@@ -119,7 +133,7 @@ export class RevocationFeed {
 
   private async trySubscribe(attempt: number): Promise<boolean> {
     const { logger, revoked } = this.options;
-    const connections = this.transport.connectionCount;
+    const connections = this.connectionCount;
     try {
       const subscription = await this.transport.consume(
         {
@@ -145,7 +159,7 @@ export class RevocationFeed {
       this.subscription = subscription;
       if (attempt > 1) logger.info({ attempt }, 'revoked sessions: following the broker now');
       // Bound on a connection opened earlier (its onConnected came before this queue existed).
-      if (this.transport.connectionCount === connections) void this.requestCatchUp();
+      if (this.broker && this.connectionCount === connections) void this.requestCatchUp();
       return true;
     } catch (error) {
       this.brokerProblem = reason(error);
@@ -191,7 +205,7 @@ export class RevocationFeed {
   private async catchUpOnce(): Promise<boolean> {
     const { revoked, catchUp, logger } = this.options;
     const since = new Date((this.options.now?.() ?? Date.now()) - REVOKED_SESSION_RETENTION_MS);
-    const connection = this.transport.connectionCount;
+    const connection = this.connectionCount;
     try {
       const sessions = await catchUp(since, this.aborted.signal);
       revoked.addAll(sessions);

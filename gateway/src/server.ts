@@ -12,6 +12,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@jobber/service-kit';
+import type { EventTransport } from '@jobber/events';
 import type { SubgraphName } from '@jobber/supergraph';
 import { createAccessTokenVerifier } from './access-tokens.js';
 import { disableApolloTelemetryUnlessOptedIn, type GatewayConfig } from './config.js';
@@ -57,8 +58,19 @@ export function createGateway(
   });
 }
 
+/** What `startGateway` accepts besides its configuration (tests and embedded mode use it). */
+export interface GatewayOptions {
+  /** An event transport to share (embedded mode): revocations are followed on it, whatever
+   * AMQP_URL says. */
+  transport?: EventTransport;
+}
+
 /** The only public entry point: HTTP /graphql through the query planner, plus health and metrics. */
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningServer> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  options: GatewayOptions = {},
+): Promise<RunningServer> {
   const metrics = createMetrics('gateway');
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
@@ -69,13 +81,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const revoked = new RevokedSessions({
     onEvict: (count) => logger.warn({ count }, 'revoked sessions: set full; oldest dropped'),
   });
-  if (!config.events && !config.development && config.nodeEnv !== 'test')
+  const events = options.transport ?? config.events;
+  if (!events && !config.development && config.nodeEnv !== 'test')
     logger.warn('AMQP_URL is not set: access tokens of revoked sessions work until they expire');
   // Needs neither the broker nor auth to start: it keeps trying, and /readyz shows it (degraded).
-  const revocations = config.events
+  const revocations = events
     ? new RevocationFeed({
         revoked,
-        events: config.events,
+        events,
         catchUp: revokedSessionsFromAuth(config.subgraphUrls.auth, signer),
         logger,
       })

@@ -1,3 +1,4 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';

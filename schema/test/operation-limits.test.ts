@@ -1,3 +1,4 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { createHash } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

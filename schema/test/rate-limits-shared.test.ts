@@ -1,3 +1,4 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -11,3 +11,9 @@ export type { MigrationHistory, MigrationState } from './migration-history.js';
 export { prismaDir, repoRoot } from './paths.js';
 export { databaseUrl } from './pg-url.js';
 export { templateDatabase } from './template-database.js';
+export {
+  startEmbeddedPostgres,
+  stopEmbeddedPostgresIn,
+  type EmbeddedPostgresOptions,
+  type RunningEmbeddedPostgres,
+} from './embedded-postgres.js';

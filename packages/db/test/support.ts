@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { repoRoot } from '../src/paths.js';
 
-/** The local PostgreSQL every test talks to (trust auth). */
-export const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The PostgreSQL every test talks to: the test kit's TEST_POSTGRES_URL (an embedded one when
+ * none is reachable; the local one with trust auth by default). */
+export const ADMIN_URL =
+  // eslint-disable-next-line no-restricted-properties -- the test kit's variable (it depends on this package)
+  process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export const FIXTURE_PRISMA_ROOT = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -69,14 +72,42 @@ export async function databasesStartingWith(prefix: string): Promise<string[]> {
   return rows.map((row) => row.datname);
 }
 
+/**
+ * Whether Prisma 6.19's schema engine (migrate create / check: a diff through a shadow database)
+ * can read the test server. It cannot read PostgreSQL 18 (a wasm `unreachable` panic), which is
+ * what a fresh machine's embedded PostgreSQL is; those tests then skip, saying why.
+ */
+export async function schemaEngineReadsTestServer(): Promise<boolean> {
+  const [row] = await query<{ version: string }>(
+    ADMIN_URL,
+    "SELECT current_setting('server_version_num') AS version",
+  );
+  const readable = Number(row?.version) < 180000;
+  if (!readable) {
+    console.log(
+      "Skipping the migrate create/check tests: Prisma 6.19's schema engine cannot read PostgreSQL 18 (TEST_POSTGRES_URL); run them against PostgreSQL 17 or older.",
+    );
+  }
+  return readable;
+}
+
+/** What every CLI run of the tests is given: shadow databases on the test server, not on the
+ * default 127.0.0.1:5432 (a fresh machine's `npm test` has none there). */
+export const CLI_ENV = { JOBBER_SHADOW_DATABASE_URL: ADMIN_URL };
+
+/** The environment of a CLI the tests spawn. */
+// eslint-disable-next-line no-restricted-properties -- PATH and the like, plus the test server
+export const CHILD_ENV = { ...process.env, ...CLI_ENV };
+
 /** Collects a CLI run's output lines. */
-export function captureIo(env: Record<string, string> = {}): {
+export function captureIo(own: Record<string, string> = {}): {
   io: { out(line: string): void; err(line: string): void; env: Record<string, string> };
   out: string[];
   err: string[];
 } {
   const out: string[] = [];
   const err: string[] = [];
+  const env = { ...CLI_ENV, ...own };
   return { io: { out: (line) => out.push(line), err: (line) => err.push(line), env }, out, err };
 }
 

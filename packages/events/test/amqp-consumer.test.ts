@@ -1,3 +1,4 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { connect } from 'amqplib';
 import {
   AmqpTransport,

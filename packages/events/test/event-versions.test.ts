@@ -78,8 +78,11 @@ describe('aggregate versions and applyIfNewer', () => {
     const writers = Array.from({ length: 8 }, (_, i) =>
       database.db.$transaction(async (tx) => {
         const event = await enqueueEvent(tx, 'users', 'users.seller.updated', seller(id, `w${i}`));
-        const [row] = await tx.$queryRawUnsafe<{ at: Date }[]>('SELECT clock_timestamp() AS at');
-        return { version: event.version, committedAfter: row?.at.getTime() ?? 0 };
+        // In microseconds: milliseconds tie when commits are fast (no fsync).
+        const [row] = await tx.$queryRawUnsafe<{ at: string }[]>(
+          'SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS at',
+        );
+        return { version: event.version, committedAfter: Number(row?.at ?? 0) };
       }),
     );
     const results = await Promise.all(writers);

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber/test-kit';
 
-// `npm start` as the launcher tests run it: its own process, free ports, the test's databases,
+// `npm start` in services mode as the launcher tests run it: its own process, free ports, the test's databases,
 // exchange and data folder, and everything it prints kept.
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -53,6 +53,7 @@ export async function spawnLauncher(options: {
   const adminPorts = await freePorts();
   const child = spawn(process.execPath, ['--conditions=@jobber/source', '--import', 'tsx', main], {
     env: childProcessEnv({
+      JOBBER_MODE: 'services', // a process per service (also chosen by the database URLs below)
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       GATEWAY_PORT: String(ports.gateway),

@@ -49,6 +49,9 @@ export interface SubgraphDefinition<
   createPrisma: (database: DatabaseSettings, onQuery?: (sql: string) => void) => P;
   /** Reads the environment: `load<Name>Config` from the subgraph's config.ts. */
   loadConfig: () => Config;
+  /** Validates an environment record: `parse<Name>Config` (embedded mode gives each subgraph
+   * of the one process its own record). */
+  parseConfig: (source: Readonly<Record<string, string | undefined>>) => Config;
   /** The subgraph's own part: its store, rules, per-request context and consumers. */
   wire: (deps: WireDeps<Config, P>) => SubgraphWiring<C> | Promise<SubgraphWiring<C>>;
 }
@@ -57,6 +60,7 @@ export interface SubgraphDefinition<
 export interface Subgraph<Config> {
   name: string;
   loadConfig: () => Config;
+  parseConfig: (source: Readonly<Record<string, string | undefined>>) => Config;
   start: (config: Config, options?: SubgraphServiceOptions) => Promise<RunningService>;
 }
 
@@ -65,10 +69,11 @@ export function defineSubgraph<
   P extends PrismaLike,
   C extends RequestContext,
 >(definition: SubgraphDefinition<Config, P, C>): Subgraph<Config> {
-  const { name, schema, resolvers, createPrisma, loadConfig, wire } = definition;
+  const { name, schema, resolvers, createPrisma, loadConfig, parseConfig, wire } = definition;
   return {
     name,
     loadConfig,
+    parseConfig,
     start: (config, options = {}) =>
       startSubgraphService(
         {

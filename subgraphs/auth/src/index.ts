@@ -1,2 +1,2 @@
 export { loadAuthConfig, parseAuthConfig, type AuthConfig } from './config.js';
-export { startAuthService } from './service.js';
+export { startAuthService, subgraph } from './service.js';

@@ -1,7 +1,7 @@
 import { defineSubgraph, subgraphContext } from '@jobber/service-kit';
 import { createAccessTokenIssuer } from './access-tokens.js';
 import { Accounts } from './accounts.js';
-import { loadAuthConfig } from './config.js';
+import { loadAuthConfig, parseAuthConfig } from './config.js';
 import { SECRET_EVENT_TYPES, SECRET_OUTBOX_PRUNING } from './outbox-secrets.js';
 import { warmUpDummyHash } from './password-hashing.js';
 import { resolvers } from './resolvers/index.js';
@@ -18,6 +18,7 @@ export const subgraph = defineSubgraph({
   resolvers,
   createPrisma,
   loadConfig: loadAuthConfig,
+  parseConfig: parseAuthConfig,
   async wire(deps) {
     const store = new AuthStore(deps);
     const clock = () => new Date();

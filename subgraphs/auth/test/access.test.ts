@@ -1,3 +1,4 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { describe, expect, it } from 'vitest';
 import { INTERNAL_CREDENTIAL_HEADER, createInternalCredentialSigner } from '@jobber/service-kit';
 import { errorCodes, generateKeyPair, signAccessToken } from '@jobber/test-kit';

@@ -1,3 +1,4 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { describe, expect, it } from 'vitest';
 import { eventually } from '@jobber/test-kit';
 import { SECRET_OUTBOX_PRUNING } from '../src/outbox-secrets.js';

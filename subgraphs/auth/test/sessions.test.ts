@@ -1,3 +1,4 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '@jobber/test-kit';
 import { VIEWER, sessionFields, signUp, useAuthSupergraph, type Session } from './harness.js';

@@ -1,3 +1,4 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '@jobber/test-kit';
 import { SIGN_IN, signUp, useAuthSupergraph } from './harness.js';

@@ -1,2 +1,2 @@
 export { loadUsersConfig, parseUsersConfig, type UsersConfig } from './config.js';
-export { startUsersService } from './service.js';
+export { startUsersService, subgraph } from './service.js';

@@ -1,5 +1,5 @@
 import { defineSubgraph, subgraphContext } from '@jobber/service-kit';
-import { loadUsersConfig } from './config.js';
+import { loadUsersConfig, parseUsersConfig } from './config.js';
 import { createAccountsConsumer } from './events.js';
 import { Profiles } from './profiles.js';
 import { resolvers } from './resolvers/index.js';
@@ -12,6 +12,7 @@ export const subgraph = defineSubgraph({
   resolvers,
   createPrisma,
   loadConfig: loadUsersConfig,
+  parseConfig: parseUsersConfig,
   wire(deps) {
     const store = new UsersStore(deps);
     return {
