@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GraphQLClient,
+  Mailbox,
   childProcessEnv,
   eventually,
   signUpMember,
@@ -145,7 +146,16 @@ describe('npm start with nothing configured (embedded)', () => {
     expect(first.output()).toMatch(/embedded: PostgreSQL on 127\.0\.0\.1:\d+ created in/);
     expect(first.output()).toContain(`Playground: ${first.url}`);
 
-    member = await signUpMember(new GraphQLClient(first.url), { country: 'GH' });
+    // The confirmation email sits in auth's outbox (the embedded PostgreSQL's jobber_auth).
+    const password = (await readFile(join(dataDir, 'postgres', 'password'), 'utf8')).trim();
+    const mailbox = new Mailbox(
+      `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${ports['postgres']}/jobber_auth`,
+    );
+    try {
+      member = await signUpMember(new GraphQLClient(first.url), { country: 'GH', mailbox });
+    } finally {
+      await mailbox.close();
+    }
     await waitForBuyerProfile(member);
     // Health and metrics on the admin ports only, as in services mode.
     for (const service of services) {
