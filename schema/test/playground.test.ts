@@ -80,10 +80,19 @@ describe.skipIf(!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)('the playgro
 
   it('runs a query typed into GraphiQL, as the user whose access token was pasted', async () => {
     const username = `play_${uniqueTag()}`;
-    const { signUp } = await supergraph.client.data<{ signUp: { accessToken: string } }>(
-      'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }',
-      { input: memberSignUpInput(username) },
+    const input = memberSignUpInput(username);
+    await supergraph.client.data(
+      'mutation($input: SignUpInput!) { signUp(input: $input) { email } }',
+      {
+        input,
+      },
     );
+    const token = await supergraph.client.mailbox?.signUpToken(input.email);
+    const { completeSignUp } = await supergraph.client.data<{
+      completeSignUp: { accessToken: string };
+    }>('mutation($token: String!) { completeSignUp(input: { token: $token }) { accessToken } }', {
+      token,
+    });
 
     const response = await page.goto(supergraph.gatewayUrl);
     expect(response?.status()).toBe(200);
@@ -94,7 +103,7 @@ describe.skipIf(!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)('the playgro
     await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain('Mutation');
     const editor = page.locator('.graphiql-query-editor .CodeMirror');
 
-    await page.fill('#jobber-access-token', signUp.accessToken);
+    await page.fill('#jobber-access-token', completeSignUp.accessToken);
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');

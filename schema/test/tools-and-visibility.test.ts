@@ -96,13 +96,13 @@ describe('tools and visibility (issue 13, item 7)', () => {
       id: ada.id,
       username: ada.username,
       email: ada.email,
-      emailVerified: false,
+      emailVerified: true,
       roles: ['USER'],
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     const viewer = await ada.client.data<{ viewer: Record<string, unknown> }>(
       '{ viewer { roles emailVerified } }',
     );
-    expect(viewer.viewer).toEqual({ roles: ['USER'], emailVerified: false });
+    expect(viewer.viewer).toEqual({ roles: ['USER'], emailVerified: true });
   });
 });
