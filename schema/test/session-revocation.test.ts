@@ -28,6 +28,29 @@ const VIEWER = '{ viewer { id } }';
 
 const BROKER_PORT = Number(new URL(testConfig.TEST_AMQP_URL).port || 5672);
 
+/** Another gateway process beside the test supergraph's, on the same auth and exchange. */
+function anotherGateway(
+  supergraph: TestSupergraph,
+  amqpUrl: string,
+  service: string,
+): Promise<RunningServer> {
+  return startGateway(
+    parseGatewayConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      ADMIN_PORT: '0',
+      AUTH_JWT_PUBLIC_KEY: supergraph.keys.accessTokens.publicKeyPem,
+      GATEWAY_INTERNAL_PRIVATE_KEY: supergraph.keys.internal.privateKeyPem,
+      AUTH_URL: supergraph.subgraphs.auth?.url ?? '',
+      USERS_URL: 'http://127.0.0.1:9/graphql',
+      AMQP_URL: amqpUrl,
+      EVENTS_EXCHANGE: supergraph.events.exchange,
+      EVENTS_QUEUE_PREFIX: supergraph.events.queuePrefix,
+    }),
+    createLogger({ service, level: testConfig.TEST_LOG_LEVEL }),
+  );
+}
+
 // Item 14 of issue 13: access tokens kept working for up to 15 minutes after signOutEverywhere
 // or refresh-token reuse. Auth now publishes auth.sessions.revoked and every gateway refuses them;
 // a gateway that was not listening when it went out asks auth on (re)connect and at start.
@@ -56,26 +79,11 @@ describe('the access tokens of revoked sessions', () => {
     await Promise.all(proxies.map((through) => through.close()));
   });
 
-  /** Another gateway process beside the test supergraph's, on the same auth and exchange. */
-  async function startAnotherGateway(amqpUrl: string): Promise<RunningServer> {
-    const gateway = await startGateway(
-      parseGatewayConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        ADMIN_PORT: '0',
-        AUTH_JWT_PUBLIC_KEY: supergraph.keys.accessTokens.publicKeyPem,
-        GATEWAY_INTERNAL_PRIVATE_KEY: supergraph.keys.internal.privateKeyPem,
-        AUTH_URL: supergraph.subgraphs.auth?.url ?? '',
-        USERS_URL: 'http://127.0.0.1:9/graphql',
-        AMQP_URL: amqpUrl,
-        EVENTS_EXCHANGE: supergraph.events.exchange,
-        EVENTS_QUEUE_PREFIX: supergraph.events.queuePrefix,
-      }),
-      createLogger({ service: 'gateway-2', level: testConfig.TEST_LOG_LEVEL }),
-    );
+  const startAnotherGateway = async (amqpUrl: string) => {
+    const gateway = await anotherGateway(supergraph, amqpUrl, 'gateway-2');
     gateways.push(gateway);
     return gateway;
-  }
+  };
 
   async function readiness(adminUrl: string) {
     const response = await fetch(`${adminUrl}/readyz`);
@@ -232,20 +240,10 @@ describe('a gateway whose broker is down when it starts', () => {
     let gateway: RunningServer | undefined;
     try {
       broker.cut(); // refuses every connection until restored
-      gateway = await startGateway(
-        parseGatewayConfig({
-          NODE_ENV: 'test',
-          PORT: '0',
-          ADMIN_PORT: '0',
-          AUTH_JWT_PUBLIC_KEY: supergraph.keys.accessTokens.publicKeyPem,
-          GATEWAY_INTERNAL_PRIVATE_KEY: supergraph.keys.internal.privateKeyPem,
-          AUTH_URL: supergraph.subgraphs.auth?.url ?? '',
-          USERS_URL: 'http://127.0.0.1:9/graphql',
-          AMQP_URL: broker.urlThrough(testConfig.TEST_AMQP_URL),
-          EVENTS_EXCHANGE: supergraph.events.exchange,
-          EVENTS_QUEUE_PREFIX: supergraph.events.queuePrefix,
-        }),
-        createLogger({ service: 'gateway-late-broker', level: testConfig.TEST_LOG_LEVEL }),
+      gateway = await anotherGateway(
+        supergraph,
+        broker.urlThrough(testConfig.TEST_AMQP_URL),
+        'gateway-late-broker',
       );
       const client = new GraphQLClient(gateway.url);
       const admin = gateway.adminUrl;
