@@ -132,10 +132,10 @@ export function sendTooManyRequests(res: ServerResponse, limited: RateLimited): 
 }
 
 function tooManyRequestsError(limited: RateLimited): GraphQLError {
-  return new GraphQLError(limited.message, {
+  const { message, extensions } = tooManyRequests(limited);
+  return new GraphQLError(message, {
     extensions: {
-      code: ErrorCode.TooManyRequests,
-      retryAfterSeconds: limited.retryAfterSeconds,
+      ...extensions,
       http: {
         status: 429,
         headers: new HeaderMap([['retry-after', String(limited.retryAfterSeconds)]]),
