@@ -19,6 +19,27 @@ const sellerProfile = z.object({
 });
 
 /**
+ * A gig as gigs publishes it: everything a consumer keeps of it (search documents, a seller's
+ * gig count, the seller of an offer's gig). `active` false means hidden from buyers.
+ */
+const gigSnapshot = z.object({
+  gigId: id,
+  sellerId: id,
+  title: z.string().min(1),
+  category: z.string().min(1),
+  subCategory: z.string().min(1),
+  tags: z.array(z.string()),
+  priceCents: z.number().int().positive(),
+  /** ISO 4217, upper case (e.g. "USD"). */
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code'),
+  deliveryDays: z.number().int().positive(),
+  coverImageUrl: z.string().nullable(),
+  active: z.boolean(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+/**
  * Every event the system publishes: event type (= routing key) → zod schema of its `data`.
  * Adding an event is one entry here; names are `<producer>.<entity>.<past tense>`.
  */
@@ -87,6 +108,22 @@ export const eventContracts = {
   }),
   'users.seller.created': sellerProfile,
   'users.seller.updated': sellerProfile,
+  /** A new gig (active from the start). */
+  'gigs.gig.published': gigSnapshot,
+  /** Any change to a gig, its active flag included: the whole gig as it is now. */
+  'gigs.gig.updated': gigSnapshot,
+  'gigs.gig.deleted': z.object({ gigId: id, sellerId: id, deletedAt: isoTime }),
+  /** A buyer's review of a completed order: gigs and users keep rating aggregates from it. */
+  'reviews.review.created': z.object({
+    reviewId: id,
+    orderId: id,
+    gigId: id,
+    sellerId: id,
+    buyerId: id,
+    rating: z.number().int().min(1).max(5),
+    comment: z.string(),
+    createdAt: isoTime,
+  }),
 } satisfies Record<string, z.ZodType>;
 
 export type EventContracts = typeof eventContracts;
@@ -124,6 +161,10 @@ export const eventAggregates: { readonly [T in EventType]: AggregateOf<T> } = {
   'auth.sessions.revoked': { type: 'user', idField: 'userId' },
   'users.seller.created': { type: 'seller', idField: 'userId' },
   'users.seller.updated': { type: 'seller', idField: 'userId' },
+  'gigs.gig.published': { type: 'gig', idField: 'gigId' },
+  'gigs.gig.updated': { type: 'gig', idField: 'gigId' },
+  'gigs.gig.deleted': { type: 'gig', idField: 'gigId' },
+  'reviews.review.created': { type: 'review', idField: 'reviewId' },
 };
 
 /** The aggregate an event is about: its type and id, read from `data` as its contract says. */

@@ -21,6 +21,21 @@ const seller: EventData<'users.seller.created'> = {
   languages: [{ language: 'English', level: 'native' }],
   country: 'GB',
 };
+const gig: EventData<'gigs.gig.published'> = {
+  gigId: userId,
+  sellerId: userId,
+  title: 'I will design your logo',
+  category: 'graphics-design',
+  subCategory: 'logo-design',
+  tags: ['logo', 'branding'],
+  priceCents: 5000,
+  currency: 'USD',
+  deliveryDays: 3,
+  coverImageUrl: null,
+  active: true,
+  createdAt: at,
+  updatedAt: at,
+};
 const samples: { [T in EventType]: EventData<T> } = {
   'auth.user.registered': {
     userId,
@@ -73,6 +88,19 @@ const samples: { [T in EventType]: EventData<T> } = {
   },
   'users.seller.created': seller,
   'users.seller.updated': seller,
+  'gigs.gig.published': gig,
+  'gigs.gig.updated': { ...gig, active: false },
+  'gigs.gig.deleted': { gigId: userId, sellerId: userId, deletedAt: at },
+  'reviews.review.created': {
+    reviewId: userId,
+    orderId: userId,
+    gigId: userId,
+    sellerId: userId,
+    buyerId: userId,
+    rating: 5,
+    comment: 'Great work',
+    createdAt: at,
+  },
 };
 
 describe('event contracts and envelopes', () => {
