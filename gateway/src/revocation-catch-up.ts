@@ -6,6 +6,7 @@ import {
   type InternalCredentialSigner,
 } from '@jobber/service-kit';
 import type { RevokedSession } from './revoked-sessions.js';
+import type { Fetcher } from './subgraph-fetcher.js';
 
 /** auth's internal field (`@inaccessible`: not in the client API; answered for `service` calls only). */
 const REVOKED_SESSIONS_QUERY =
@@ -28,12 +29,14 @@ const answerSchema = z.object({
 export type RevokedSessionsSource = (since: Date, signal: AbortSignal) => Promise<RevokedSession[]>;
 
 /**
- * The gateway's own call to auth (not on behalf of any client): straight to auth's URL, with an
- * internal credential marked `service` that no client request ever carries.
+ * The gateway's own call to auth (not on behalf of any client): to auth's URL through `fetcher`
+ * (the gateway's bounded pool for auth), with an internal credential marked `service` that no
+ * client request ever carries.
  */
 export function revokedSessionsFromAuth(
   authUrl: string,
   signer: InternalCredentialSigner,
+  fetcher: Fetcher,
   timeoutMs = 5_000,
 ): RevokedSessionsSource {
   return async (since, signal) => {
@@ -43,7 +46,7 @@ export function revokedSessionsFromAuth(
       requestId: `revocation-catch-up-${randomUUID()}`,
       service: true,
     });
-    const response = await fetch(authUrl, {
+    const response = await fetcher(authUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [INTERNAL_CREDENTIAL_HEADER]: credential },
       body: JSON.stringify({

@@ -89,11 +89,15 @@ export async function startGateway(
     ? new RevocationFeed({
         revoked,
         events,
-        catchUp: revokedSessionsFromAuth(config.subgraphUrls.auth, signer),
+        // Through auth's own bounded pool, built when the supergraph loads (apollo.start below).
+        catchUp: revokedSessionsFromAuth(config.subgraphUrls.auth, signer, (url, init) => {
+          const auth = sources.find((source) => source.subgraphName === 'auth');
+          if (!auth) return Promise.reject(new Error('the supergraph is not loaded yet'));
+          return auth.fetcher(url, init);
+        }),
         logger,
       })
     : null;
-  await revocations?.start();
   const readiness = [
     ...gatewayReadiness(config, gateway, signer),
     ...(revocations ? [revocations.readiness()] : []),
@@ -127,6 +131,7 @@ export async function startGateway(
     formatError: maskError,
   });
   await apollo.start();
+  await revocations?.start();
   const limited = withOperationLimits(
     apollo,
     config.limits,

@@ -43,7 +43,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   readonly close: () => Promise<void>;
 
   constructor(
-    private readonly subgraphName: string,
+    readonly subgraphName: string,
     url: string,
     options: SubgraphDataSourceOptions,
   ) {

@@ -1,7 +1,7 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Pool, type Dispatcher } from 'undici';
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
+export type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
 /** Statuses a Response may not have a body with. */
 const bodiless = new Set([101, 204, 205, 304]);
@@ -50,7 +50,10 @@ export function createSubgraphFetcher(
       method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
       headers: init?.headers ?? {},
       body: init?.body ?? null,
-      signal: AbortSignal.timeout(settings.timeoutMs),
+      signal:
+        init?.signal instanceof AbortSignal
+          ? AbortSignal.any([init.signal, AbortSignal.timeout(settings.timeoutMs)])
+          : AbortSignal.timeout(settings.timeoutMs),
     });
     const text = await answer.body.text();
     const headers = new Headers();
