@@ -1,24 +1,2 @@
-/**
- * Waits for an eventual outcome (an event consumed, a row written) without fixed sleeps:
- * calls `probe` until it returns a value other than undefined/null/false, or fails after `timeoutMs`.
- */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(`timed out waiting for ${options.what ?? 'condition'}${reason}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
-  }
-}
+// `eventually` lives in @jobber/mailbox (its Mailbox polls with it); tests import it from here.
+export { eventually } from '@jobber/mailbox';

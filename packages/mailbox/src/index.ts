@@ -1,0 +1,2 @@
+export { Mailbox, type SignUpReply } from './mailbox.js';
+export { eventually } from './poll.js';
