@@ -39,14 +39,29 @@ export function subgraphEnv(
   };
 }
 
+/**
+ * The gateway's per-address limits in development (`npm start`, `npm run start:services`):
+ * every request there comes from 127.0.0.1, and `npm run seed` signs hundreds of members up
+ * from it in a minute. Production keeps the gateway's own defaults (60 sensitive mutations and
+ * 3,000 operations a minute per address); a variable set by hand always wins
+ * (docs/2026-12-02-seed-data.md).
+ */
+export const DEVELOPMENT_RATE_LIMITS = {
+  RATE_LIMIT_SENSITIVE_PER_IP: '10000',
+  RATE_LIMIT_OPERATIONS_PER_IP: '100000',
+} as const;
+
 /** The gateway's environment: the subgraphs at `urls`. */
 export function gatewayEnv(
   config: LauncherConfig,
   keys: DevKeys,
   urls: Record<SubgraphName, string>,
 ): Env {
+  const env = common(config, keys);
+  const development = env['NODE_ENV'] === 'development';
   return {
-    ...common(config, keys),
+    ...(development ? DEVELOPMENT_RATE_LIMITS : {}),
+    ...env,
     PORT: String(config.gatewayPort),
     ADMIN_PORT: String(config.gatewayAdminPort),
     GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,

@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+
+export interface SeedOptions {
+  /** Everything made follows from it: the same number makes the same marketplace. */
+  seed: number;
+  /** How many of each kind to make, by name (`buyers`, `sellers`; later `gigs`, …). */
+  sizes: Sizes;
+  /** Members signed up at once. */
+  concurrency: number;
+}
+
+export interface Sizes {
+  buyers: number;
+  sellers: number;
+}
+
+export const DEFAULT_OPTIONS: SeedOptions = {
+  seed: 42,
+  sizes: { buyers: 500, sellers: 200 },
+  concurrency: 16,
+};
+
+export const USAGE = `Usage: npm run seed -- [--seed 42] [--buyers 500] [--sellers 200] [--concurrency 16]
+
+Builds a marketplace through the gateway's API (GATEWAY_URL, default http://127.0.0.1:4000/graphql),
+reading the sign-up emails from auth's outbox (AUTH_DATABASE_URL, default: npm start's database).`;
+
+/** The command line's options; throws with the usage on anything it does not know. */
+export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seed: { type: 'string' },
+      buyers: { type: 'string' },
+      sellers: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const count = (name: string, value: string | undefined, fallback: number, min = 0) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) {
+      throw new Error(`--${name} must be a whole number of at least ${min}, not "${value}"`);
+    }
+    return n;
+  };
+  return {
+    seed: count('seed', values.seed, DEFAULT_OPTIONS.seed),
+    sizes: {
+      buyers: count('buyers', values.buyers, DEFAULT_OPTIONS.sizes.buyers),
+      sellers: count('sellers', values.sellers, DEFAULT_OPTIONS.sizes.sellers),
+    },
+    concurrency: count('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency, 1),
+  };
+}
