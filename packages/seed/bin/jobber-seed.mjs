@@ -1,3 +1,3 @@
 #!/usr/bin/env -S node --conditions=@jobber/source --import tsx
-// Runs the TypeScript sources directly (tsx, with the workspaces' source condition): no build step.
-await import('../src/main.ts');
+// Runs the TypeScript sources directly (tsx and the @jobber/source condition), without a build.
+import '../src/main.ts';

@@ -93,6 +93,12 @@ function planPerson(random: Random, taken: Set<string>): Person {
   };
 }
 
+/** The member under another username (one taken by another seed's member). */
+export function renamed(member: PlannedMember, suffix: number): PlannedMember {
+  const username = `${member.username.slice(0, 24)}${suffix}`;
+  return { ...member, username, email: `${username}@example.com` };
+}
+
 /** Lower-case ASCII letters only (usernames allow letters, digits, `_` and `-`). */
 function ascii(name: string): string {
   return name

@@ -6,7 +6,8 @@ import {
   type SeedStep,
   type SeededMember,
 } from '../context.js';
-import { planMembers, SEED_PASSWORD, type PlannedMember } from '../people.js';
+import { SeedApiError } from '../gateway-client.js';
+import { planMembers, renamed, SEED_PASSWORD, type PlannedMember } from '../people.js';
 
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { email } }';
 const COMPLETE_SIGN_UP = `mutation($input: CompleteSignUpInput!) {
@@ -31,11 +32,11 @@ export const membersStep: SeedStep = {
     const everyone = [...plan.sellers, ...plan.buyers];
     const [first, ...rest] = everyone;
     if (!first) return;
-    const made = [await makeMember(context, first)];
+    const made = [await makeMember(context, first, 0)];
     tick();
     made.push(
-      ...(await mapBounded(rest, context.concurrency, async (planned) => {
-        const member = await makeMember(context, planned);
+      ...(await mapBounded(rest, context.concurrency, async (planned, index) => {
+        const member = await makeMember(context, planned, index + 1);
         tick();
         return member;
       })),
@@ -47,42 +48,74 @@ export const membersStep: SeedStep = {
   },
 };
 
-async function makeMember(context: SeedContext, planned: PlannedMember): Promise<SeededMember> {
+/** Tries of another username when one is taken by a member of another seed. */
+const USERNAME_TRIES = 5;
+
+async function makeMember(
+  context: SeedContext,
+  wanted: PlannedMember,
+  index: number,
+): Promise<SeededMember> {
   const { gateway, mailbox } = context;
-  const cursor = await mailbox.cursor();
-  await gateway.data('signUp', SIGN_UP, {
-    input: {
-      email: planned.email,
-      username: planned.username,
-      password: SEED_PASSWORD,
-      country: planned.country,
-    },
-  });
-  const reply = await mailbox.signUpReply(planned.email, cursor);
-  if (!('token' in reply)) throw new AlreadySeededError(planned.username, context.seed);
+  let planned = wanted;
+  const names = context.random(`username:${index}`);
+  for (let attempt = 1; ; attempt++) {
+    const cursor = await mailbox.cursor();
+    let token: string | undefined;
+    try {
+      await gateway.data('signUp', SIGN_UP, {
+        input: {
+          email: planned.email,
+          username: planned.username,
+          password: SEED_PASSWORD,
+          country: planned.country,
+        },
+      });
+      const reply = await mailbox.signUpReply(planned.email, cursor);
+      if ('token' in reply) token = reply.token;
+    } catch (error) {
+      if (!(error instanceof SeedApiError && error.code === 'CONFLICT')) throw error;
+    }
+    if (token) return completeMember(context, planned, token);
+    // Taken. The first member taken means this seed ran here before: refuse (nothing is made
+    // twice). Any other was made by another seed number: take a name of its own.
+    if (index === 0) throw new AlreadySeededError(planned.username, context.seed);
+    if (attempt === USERNAME_TRIES) {
+      throw new Error(`no free username for ${wanted.username} after ${attempt} tries`);
+    }
+    planned = renamed(wanted, names.int(1000, 99_999));
+  }
+}
+
+async function completeMember(
+  context: SeedContext,
+  planned: PlannedMember,
+  token: string,
+): Promise<SeededMember> {
+  const { gateway } = context;
   const { completeSignUp: session } = await gateway.data<{
     completeSignUp: { user: { id: string }; accessToken: string; deviceSecret: string };
-  }>('completeSignUp', COMPLETE_SIGN_UP, { input: { token: reply.token } });
-  const token = session.accessToken;
+  }>('completeSignUp', COMPLETE_SIGN_UP, { input: { token } });
+  const accessToken = session.accessToken;
   await eventually(
     async () => {
       const data = await gateway.data<{ viewer: { buyerProfile: unknown } | null }>(
         'viewer',
         BUYER_PROFILE,
         {},
-        token,
+        accessToken,
       );
       return Boolean(data.viewer?.buyerProfile);
     },
     { timeoutMs: 30_000, intervalMs: 50, what: `the buyer profile of ${planned.username}` },
   );
   if (planned.seller) {
-    await gateway.data('becomeSeller', BECOME_SELLER, { input: planned.seller }, token);
+    await gateway.data('becomeSeller', BECOME_SELLER, { input: planned.seller }, accessToken);
   }
   return {
     ...planned,
     id: session.user.id,
-    accessToken: token,
+    accessToken,
     deviceSecret: session.deviceSecret,
   };
 }
