@@ -1,0 +1,150 @@
+// @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAuthConfig, startAuthService } from '@jobber/auth';
+import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
+import { parseUsersConfig, startUsersService } from '@jobber/users';
+import type { SeedOptions } from '../src/args.js';
+import type { SeedStep } from '../src/context.js';
+import { planMembers, SEED_PASSWORD } from '../src/people.js';
+import { runSeed, type SeedResult } from '../src/run.js';
+
+// The seed against a real supergraph (auth + users, events on RabbitMQ), at a small size.
+let supergraph: TestSupergraph;
+let result: SeedResult;
+const output: string[] = [];
+const out = { write: (text: string) => output.push(text) };
+const options: SeedOptions = { seed: 42, sizes: { buyers: 20, sellers: 8 }, concurrency: 4 };
+const target = () => ({
+  gatewayUrl: supergraph.gatewayUrl,
+  authDatabaseUrls: [supergraph.databases.auth?.url ?? ''],
+});
+
+beforeAll(async () => {
+  supergraph = await startTestSupergraph(
+    {
+      auth: (env) => startAuthService(parseAuthConfig(env)),
+      users: (env) => startUsersService(parseUsersConfig(env)),
+    },
+    // The seed reads the API's root fields by introspection (development, or the playground on).
+    { gatewayEnv: { PLAYGROUND: 'true' } },
+  );
+  result = await runSeed(target(), options, out);
+}, 120_000);
+afterAll(() => supergraph?.stop());
+
+const SELLER = `query($username: String!) {
+  seller(username: $username) {
+    fullName oneliner skills languages { language level } responseTimeHours
+    user { username buyerProfile { country } }
+  }
+}`;
+
+describe('npm run seed', () => {
+  it('makes the buyers and sellers it reports, through the API', async () => {
+    expect(result.made).toEqual({ sellers: 8, buyers: 20 });
+    expect(result.members.sellers).toHaveLength(8);
+    expect(result.members.buyers).toHaveLength(20);
+
+    const sellers = await supergraph.client.data<{ sellers: { edges: unknown[] } }>(
+      '{ sellers(first: 100) { edges { node { fullName } } } }',
+    );
+    expect(sellers.sellers.edges).toHaveLength(8);
+    for (const member of result.members.sellers) {
+      const data = await supergraph.client.data<{ seller: Record<string, unknown> }>(SELLER, {
+        username: member.username,
+      });
+      const planned = member.seller;
+      expect(data.seller).toEqual({
+        fullName: planned?.fullName,
+        oneliner: planned?.oneliner,
+        skills: planned?.skills,
+        languages: planned?.languages,
+        responseTimeHours: planned?.responseTimeHours,
+        user: { username: member.username, buyerProfile: { country: member.country } },
+      });
+    }
+    // Every buyer's profile arrived by event and the session the seed holds works.
+    for (const member of result.members.buyers) {
+      const data = await supergraph.client
+        .as({ token: member.accessToken })
+        .data<{ viewer: { username: string; buyerProfile: { country: string } | null } }>(
+          '{ viewer { username buyerProfile { country } } }',
+        );
+      expect(data.viewer).toEqual({
+        username: member.username,
+        buyerProfile: { country: member.country },
+      });
+    }
+  });
+
+  it('makes the same members from the same seed number, and others from another', () => {
+    const planned = planMembers(42, options.sizes);
+    expect(planMembers(42, options.sizes)).toEqual(planned);
+    // What it made is what the seed number says (a fresh database: no name was taken).
+    expect(result.members.sellers.map((m) => m.username)).toEqual(
+      planned.sellers.map((m) => m.username),
+    );
+    expect(result.members.buyers.map((m) => m.username)).toEqual(
+      planned.buyers.map((m) => m.username),
+    );
+    expect(result.members.sellers.map((m) => m.seller)).toEqual(
+      planned.sellers.map((m) => m.seller),
+    );
+    const other = planMembers(43, options.sizes);
+    expect(other.sellers.map((m) => m.username)).not.toEqual(
+      planned.sellers.map((m) => m.username),
+    );
+  });
+
+  it('prints what it made, the shared password and a few usernames to sign in as', () => {
+    const printed = output.join('');
+    expect(printed).toContain('members: 8 sellers, 20 buyers in');
+    expect(printed).toMatch(/Made 8 sellers, 20 buyers in [\d.]+ s/);
+    expect(printed).toContain(SEED_PASSWORD);
+    expect(printed).toContain(result.members.sellers[0]?.username);
+    // Not a terminal: plain lines, no redrawing.
+    expect(printed).not.toContain('\r');
+  });
+
+  it('signs in with the seed password', async () => {
+    const member = result.members.buyers[0];
+    const data = await supergraph.client.data<{ signIn: { __typename: string } }>(
+      `mutation($input: SignInInput!) { signIn(input: $input) { __typename } }`,
+      {
+        input: {
+          emailOrUsername: member?.username,
+          password: SEED_PASSWORD,
+          deviceSecret: member?.deviceSecret,
+        },
+      },
+    );
+    expect(data.signIn.__typename).toBe('AuthSession');
+  });
+
+  it('refuses a second run of the same seed and makes nothing', async () => {
+    await expect(runSeed(target(), options, out)).rejects.toThrow(
+      /The marketplace of seed 42 is already here/,
+    );
+    const sellers = await supergraph.client.data<{ sellers: { edges: unknown[] } }>(
+      '{ sellers(first: 100) { edges { cursor } } }',
+    );
+    expect(sellers.sellers.edges).toHaveLength(8);
+  });
+
+  it('skips, with a line, a step whose subgraph is not in the API yet', async () => {
+    let ran = false;
+    const gigs: SeedStep = {
+      name: 'gigs',
+      needs: ['createGig'],
+      total: () => 1,
+      run: async () => {
+        ran = true;
+      },
+    };
+    const lines: string[] = [];
+    const skipped = await runSeed(target(), options, { write: (t) => lines.push(t) }, [gigs]);
+    expect(ran).toBe(false);
+    expect(skipped.skipped).toEqual(['gigs']);
+    expect(lines.join('')).toContain('gigs: skipped (the API has no createGig yet)');
+  });
+});
