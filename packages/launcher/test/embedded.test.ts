@@ -95,6 +95,25 @@ function npmStart() {
   return { child, url, up, output: () => output };
 }
 
+/** `npm run seed -- <args>` against the embedded start in `dataDir`. */
+async function runSeed(gatewayUrl: string, args: string[]) {
+  const { AUTH_DATABASE_URL: _unset, ...env } = childProcessEnv({
+    JOBBER_DATA_DIR: dataDir,
+    JOBBER_POSTGRES_PORT: String(ports['postgres']),
+    GATEWAY_URL: gatewayUrl,
+  });
+  const child = spawn('npm', ['run', 'seed', '--', ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await exited(child);
+  return { code, output };
+}
+
 /** Ctrl-C in the terminal: SIGINT to the whole process group. */
 async function ctrlC(child: ChildProcess): Promise<number | null> {
   process.kill(-(child.pid ?? 0), 'SIGINT');
@@ -170,13 +189,19 @@ describe('npm start with nothing configured (embedded)', () => {
     for (const port of Object.values(ports)) expect(await refused(port)).toBe(true);
   }, 300_000);
 
-  it('keeps the data on a second start', async () => {
+  it('keeps the data on a second start, and `npm run seed` fills it', async () => {
     if (!member) throw new Error('the first start did not complete');
     const second = npmStart();
     startTimes.push(await second.up);
     expect(second.output()).toMatch(/embedded: PostgreSQL on 127\.0\.0\.1:\d+ kept in/);
     // The account, its profile and the development keys survived: the old access token works.
     await waitForBuyerProfile(member);
+
+    // The README's "Try it": the seed finds the gateway and auth's embedded database itself
+    // (the data folder's password file), within the limits npm start gives development.
+    const seed = await runSeed(second.url, ['--seed', '3', '--buyers', '5', '--sellers', '2']);
+    expect(seed.output).toMatch(/Made 2 sellers, 5 buyers in [\d.]+ s/);
+    expect(seed.code).toBe(0);
 
     expect(await ctrlC(second.child)).toBe(0);
     for (const port of Object.values(ports)) expect(await refused(port)).toBe(true);
