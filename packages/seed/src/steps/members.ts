@@ -6,7 +6,7 @@ import {
   type SeedStep,
   type SeededMember,
 } from '../context.js';
-import { SeedApiError } from '../gateway-client.js';
+import { RateLimitedError, SeedApiError } from '../gateway-client.js';
 import { planMembers, renamed, SEED_PASSWORD, type PlannedMember } from '../people.js';
 
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { email } }';
@@ -97,18 +97,25 @@ async function completeMember(
     completeSignUp: { user: { id: string }; accessToken: string; deviceSecret: string };
   }>('completeSignUp', COMPLETE_SIGN_UP, { input: { token } });
   const accessToken = session.accessToken;
-  await eventually(
+  // Polled until users has consumed `auth.user.registered`; a 429 stops at once, with its reason.
+  const polled = await eventually(
     async () => {
-      const data = await gateway.data<{ viewer: { buyerProfile: unknown } | null }>(
-        'viewer',
-        BUYER_PROFILE,
-        {},
-        accessToken,
-      );
-      return Boolean(data.viewer?.buyerProfile);
+      try {
+        const data = await gateway.data<{ viewer: { buyerProfile: unknown } | null }>(
+          'viewer',
+          BUYER_PROFILE,
+          {},
+          accessToken,
+        );
+        return data.viewer?.buyerProfile ? { limited: null } : undefined;
+      } catch (error) {
+        if (error instanceof RateLimitedError) return { limited: error };
+        throw error;
+      }
     },
     { timeoutMs: 30_000, intervalMs: 50, what: `the buyer profile of ${planned.username}` },
   );
+  if (polled.limited) throw polled.limited;
   if (planned.seller) {
     await gateway.data('becomeSeller', BECOME_SELLER, { input: planned.seller }, accessToken);
   }
