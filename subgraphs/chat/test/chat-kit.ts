@@ -234,7 +234,7 @@ export class ChatKit {
   }
 
   /** A graphql-ws connection to a chat process, authenticated as the gateway. */
-  async socket(service: RunningService = this.chat): Promise<Client> {
+  async socket(service: { url: string } = this.chat): Promise<Client> {
     const credential = await this.viewerCredential(null);
     const client = createClient({
       url: service.url.replace(/^http/, 'ws'),
