@@ -181,7 +181,7 @@ export class ChatKit {
     return account;
   }
 
-  /** Publishes a gig event (as gigs would, with `version`) and waits for chat's snapshot. */
+  /** Publishes a gig event (as gigs would, with `version`) and waits until chat handled it. */
   async publishGig(
     gig: { gigId?: string; sellerId: string; active?: boolean; title?: string },
     version = 1,
@@ -211,17 +211,40 @@ export class ChatKit {
       version,
     );
     await this.publisher.publish([event]);
+    // Handled (applied, or skipped as older) once its inbox row is there.
     await eventually(
       async () => {
-        const { rows } = await this.db.query<{ version: number }>(
-          `SELECT version FROM event_snapshot_versions WHERE aggregate_id = $1`,
-          [gigId],
+        const { rows } = await this.db.query(
+          `SELECT 1 FROM inbox_events WHERE consumer = 'chat.gigs' AND event_id = $1`,
+          [event.id],
         );
-        return (rows[0]?.version ?? -1) >= version ? true : null;
+        return rows.length > 0;
       },
-      { what: `gig ${gigId} v${version} in chat` },
+      { what: `gig ${gigId} v${version} handled by chat` },
     );
     return gigId;
+  }
+
+  /** Publishes `gigs.gig.deleted` (as gigs would, with `version`) and waits until chat handled it. */
+  async deleteGig(gigId: string, sellerId: string, version: number): Promise<void> {
+    const event = createEnvelope(
+      'gigs',
+      'gigs.gig.deleted',
+      { gigId, sellerId, deletedAt: new Date().toISOString() },
+      new Date(),
+      version,
+    );
+    await this.publisher.publish([event]);
+    await eventually(
+      async () =>
+        (
+          await this.db.query(
+            `SELECT 1 FROM inbox_events WHERE consumer = 'chat.gigs' AND event_id = $1`,
+            [event.id],
+          )
+        ).rows.length > 0,
+      { what: `gig ${gigId} deleted in chat` },
+    );
   }
 
   /** The credential the gateway signs for a viewer's operation on chat. */

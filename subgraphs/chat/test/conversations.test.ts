@@ -171,6 +171,15 @@ describe('chat: conversations, messages and offers through the gateway', () => {
       'gigs.gig.updated',
     );
     expect(codes(await seller.client.request(SEND_OFFER, offer(paused)))).toEqual(['CONFLICT']);
+    // An older version arriving late (active again) is skipped: the snapshot stays at version 3.
+    await kit.publishGig(
+      { gigId: paused, sellerId: seller.id, active: true },
+      2,
+      'gigs.gig.updated',
+    );
+    expect(codes(await seller.client.request(SEND_OFFER, offer(paused)))).toEqual(['CONFLICT']);
+    await kit.deleteGig(paused, seller.id, 4);
+    expect(codes(await seller.client.request(SEND_OFFER, offer(paused)))).toEqual(['NOT_FOUND']);
     const bad = await seller.client.request(SEND_OFFER, { ...offer(gigId), priceCents: 0 });
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
 
