@@ -90,7 +90,14 @@ export class LiveStream<T> implements AsyncIterableIterator<T> {
         this.queue.shift() ??
         (await new Promise<LiveEvent | null>((resolve) => (this.waiting = resolve)));
       if (event === null) continue;
-      const value = await this.select(event);
+      let value: T | null;
+      try {
+        value = await this.select(event);
+      } catch (error) {
+        // The stream ends with the error: its presence connection must end with it.
+        await this.finish();
+        throw error;
+      }
       if (value !== null && !this.closed) return { done: false, value };
     }
   }
