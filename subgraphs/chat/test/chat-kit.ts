@@ -305,6 +305,20 @@ export class ChatKit {
     };
   }
 
+  /** Waits until the user has exactly `count` live subscriptions (presence connections). */
+  async waitForConnections(userId: string, count: number): Promise<void> {
+    await eventually(
+      async () => {
+        const { rows } = await this.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM presence_connections WHERE user_id = $1 AND expires_at > now()`,
+          [userId],
+        );
+        return rows[0]?.n === count ? true : null;
+      },
+      { what: `${count} subscriptions of ${userId}` },
+    );
+  }
+
   /** Waits until the users' presence rows say `online` (what User.online reads). */
   async waitForOnline(userId: string, online: boolean): Promise<void> {
     await eventually(

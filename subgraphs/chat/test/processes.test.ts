@@ -98,6 +98,7 @@ describe('chat across processes', () => {
     await kit.waitForOnline(alice.id, true);
     const onFirst = await kit.subscribe(first, bob, UPDATES);
     const onSecond = await kit.subscribe(other, bob, UPDATES);
+    await kit.waitForConnections(bob.id, 2);
     await eventually(() => presenceOf(alices, bob.id).at(-1) === true, { what: 'bob online' });
     await onFirst.stop();
     // Still subscribed on the second process: still online, nothing announced.
@@ -115,6 +116,7 @@ describe('chat across processes', () => {
     const { child, url } = await spawnChat({ ...kit.supergraph.envFor('chat'), ...fastTimers });
     try {
       const alices = await kit.subscribe(await kit.socket(), alice, PRESENCE);
+      await kit.waitForConnections(alice.id, 1);
       const doomed = await kit.socket({ url });
       await kit.subscribe(doomed, bob, UPDATES);
       await eventually(() => presenceOf(alices, bob.id).at(-1) === true, { what: 'bob online' });

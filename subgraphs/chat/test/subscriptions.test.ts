@@ -101,6 +101,7 @@ describe('chat subscriptions on the subgraph', () => {
     ]);
     // Eve's conversations never show up in Alice's stream.
     const eves = await kit.subscribe(socket, eve, CONVERSATION_UPDATED);
+    await kit.waitForConnections(eve.id, 1);
     await kit.converse(eve, bob, 'eve again');
     await eventually(() => dataOf(eves, 'conversationUpdated').length === 1, {
       what: 'eve update',
@@ -142,6 +143,7 @@ describe('chat subscriptions on the subgraph', () => {
     expect((await online(alice, conversationId)).online).toBe(true);
     // A second subscription of Bob's changes nothing; ending one of two keeps him online.
     const bobsSecond = await kit.subscribe(socket, bob, TYPING, { id: conversationId });
+    await kit.waitForConnections(bob.id, 2);
     const announced = dataOf(alices, 'presenceChanged').length;
     await bobs.stop();
     expect((await online(alice, conversationId)).online).toBe(true);
