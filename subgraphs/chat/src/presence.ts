@@ -5,7 +5,7 @@ import type { ChatStore } from './store.js';
 
 /**
  * Who is online, correct across any number of chat and gateway processes
- * (docs/2026-12-02-chat-and-presence.md): every open subscription of a viewer is a row in
+ * (docs/2026-12-02-chat-and-presence.md): every chat process with subscriptions of a viewer has a row in
  * `presence_connections` that its chat process keeps alive by heartbeat (TTL). A user is online
  * while they have a live row. Every change of one user's rows runs under the lock of their
  * `presence` row, which also holds the state last announced, so `chat.presence.changed` goes
@@ -17,11 +17,24 @@ import type { ChatStore } from './store.js';
  * - a chat process that dies: its rows stop being refreshed and lapse after the TTL; the sweep
  *   of any other chat process (or of this one after a restart) ends them.
  */
+interface LocalUser {
+  /** The user's row in `presence_connections` for this process. */
+  rowId: string;
+  subscriptions: number;
+  /** Settles once the row is written (online announced if it was the first anywhere). */
+  opened: Promise<boolean>;
+}
+
 export class Presence {
   /** This process's id on its rows. */
   readonly processId = randomUUID();
-  /** Connections this process holds: id → user. */
-  private readonly local = new Map<string, string>();
+  /**
+   * The users with subscriptions here: one row per user and process, however many subscriptions
+   * (a thousand tabs of one user cost one row and one transaction, not a thousand).
+   */
+  private readonly local = new Map<string, LocalUser>();
+  /** Subscription handles → their user. */
+  private readonly handles = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
   private heartbeatTimer: NodeJS.Timeout | null = null;
 
@@ -32,31 +45,48 @@ export class Presence {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Connections open in this process. */
+  /** Users with a subscription in this process. */
   get size(): number {
     return this.local.size;
   }
 
-  /** A subscription of `userId` opened here: returns its connection id for `disconnect`. */
+  /** A subscription of `userId` opened here: returns its handle for `disconnect`. */
   async connect(userId: string): Promise<string> {
-    const id = randomUUID();
-    this.local.set(id, userId);
+    let user = this.local.get(userId);
+    if (!user) {
+      const rowId = randomUUID();
+      const opened = this.track(this.open(rowId, userId));
+      user = { rowId, subscriptions: 0, opened };
+      this.local.set(userId, user);
+      // A failed open: the next subscription of the user tries again.
+      opened.catch(() => {
+        if (this.local.get(userId) === user) this.local.delete(userId);
+      });
+    }
+    user.subscriptions += 1;
     try {
-      await this.track(this.open(id, userId));
+      await user.opened;
     } catch (error) {
-      this.local.delete(id);
+      user.subscriptions -= 1;
       throw error;
     }
-    return id;
+    const handle = randomUUID();
+    this.handles.set(handle, userId);
+    return handle;
   }
 
   /** The subscription ended. Never throws (a failure is logged; the row lapses by TTL). */
-  async disconnect(connectionId: string): Promise<void> {
-    const userId = this.local.get(connectionId);
+  async disconnect(handle: string): Promise<void> {
+    const userId = this.handles.get(handle);
     if (!userId) return;
-    this.local.delete(connectionId);
+    this.handles.delete(handle);
+    const user = this.local.get(userId);
+    if (!user) return;
+    user.subscriptions -= 1;
+    if (user.subscriptions > 0) return;
+    this.local.delete(userId);
     try {
-      await this.track(this.close(userId, connectionId));
+      await this.track(this.close(userId, user.rowId));
     } catch (error) {
       this.logger.warn(
         { err: error, userId },
@@ -87,7 +117,7 @@ export class Presence {
       const expiresAt = this.expiry();
       const refreshed = await this.store.refreshConnections(this.processId, expiresAt);
       if (refreshed < this.local.size) {
-        for (const [id, userId] of this.local) await this.track(this.open(id, userId));
+        for (const [userId, user] of this.local) await this.track(this.open(user.rowId, userId));
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'presence: heartbeat failed');

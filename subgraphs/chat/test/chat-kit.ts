@@ -305,7 +305,7 @@ export class ChatKit {
     };
   }
 
-  /** Waits until the user has exactly `count` live subscriptions (presence connections). */
+  /** Waits until `count` chat processes hold subscriptions of the user (one presence row each). */
   async waitForConnections(userId: string, count: number): Promise<void> {
     await eventually(
       async () => {
