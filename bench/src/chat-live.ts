@@ -144,7 +144,7 @@ try {
   for (let probe = 0; seen.size < SUBSCRIBERS; probe++) {
     if (performance.now() - connectStarted > 120_000)
       throw new Error(`only ${seen.size} subscribed`);
-    await post(SEND, { c: conversationId, body: `probe ${probe}` });
+    await post(SEND, { c: conversationId, body: `probe ${probe}` }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const connectMs = performance.now() - connectStarted;

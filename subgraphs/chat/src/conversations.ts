@@ -78,10 +78,15 @@ export class Conversations {
   ) {}
 
   /** The conversation when the viewer takes part in it; NOT_FOUND otherwise (no existence leak). */
-  async forParticipant(conversationId: string, caller: Caller): Promise<ConversationRecord> {
+  async forParticipant(
+    conversationId: string,
+    caller: Caller,
+    load: (id: string) => Promise<ConversationRecord | undefined> = async (id) =>
+      (await this.store.conversationsByIds([id]))[0],
+  ): Promise<ConversationRecord> {
     const viewer = requireViewer(caller);
     const id = parseInput(uuid, conversationId, 'conversationId');
-    const [conversation] = await this.store.conversationsByIds([id]);
+    const conversation = await load(id);
     if (!conversation || !isParticipant(conversation, viewer.id)) {
       throw errors.notFound('Conversation');
     }

@@ -1,4 +1,6 @@
-import { LoaderRegistry, requireViewer, type Caller } from '@jobber/service-kit';
+import DataLoader from 'dataloader';
+import { LoaderRegistry, alignToKeys, requireViewer, type Caller } from '@jobber/service-kit';
+import { conversationById, messageById } from './context.js';
 import type { Conversations } from './conversations.js';
 import {
   LiveStream,
@@ -24,24 +26,48 @@ export interface SubscriberContext extends Caller {
  * its events, so every event gets fresh DataLoaders: nothing cached from an earlier event.
  */
 export class LiveSubscriptions {
+  /**
+   * Subscribe-time lookups of the whole process batched (no cache: each is fresh): a burst of
+   * subscriptions (a gateway reconnecting) costs one query per tick, not one per subscription.
+   */
+  private readonly conversationBatch: DataLoader<string, ConversationRecord | null>;
+  /**
+   * One event's loaders per viewer, shared by all of that viewer's subscriptions in this
+   * process: 50 tabs receiving one message read its conversation once, not 50 times.
+   */
+  private readonly eventLoaders = new WeakMap<LiveEvent, Map<string, LoaderRegistry<ChatStore>>>();
+
   constructor(
     private readonly hub: LiveHub,
     private readonly presence: Presence,
     private readonly conversations: Conversations,
     private readonly store: ChatStore,
-  ) {}
+  ) {
+    this.conversationBatch = new DataLoader(
+      async (ids) => alignToKeys(ids, await store.conversationsByIds(ids), (row) => row.id),
+      { cache: false, maxBatchSize: 1000 },
+    );
+  }
+
+  private forParticipant(conversationId: string, ctx: SubscriberContext) {
+    return this.conversations.forParticipant(
+      conversationId,
+      ctx,
+      async (id) => (await this.conversationBatch.load(id)) ?? undefined,
+    );
+  }
 
   async messageAdded(conversationId: string, ctx: SubscriberContext) {
     const viewer = requireViewer(ctx);
-    const conversation = await this.conversations.forParticipant(conversationId, ctx);
+    const conversation = await this.forParticipant(conversationId, ctx);
     return this.open(ctx, viewer.id, async (event) => {
       if (event.type !== 'chat.message.sent') return null;
       const { data } = event;
       if (data.conversationId !== conversation.id || !data.participantIds.includes(viewer.id)) {
         return null;
       }
-      this.renewLoaders(ctx);
-      return { messageAdded: await this.messageOf(event) };
+      this.renewLoaders(ctx, event, viewer.id);
+      return { messageAdded: await this.messageOf(event, ctx) };
     });
   }
 
@@ -57,8 +83,8 @@ export class LiveSubscriptions {
       ) {
         return null;
       }
-      this.renewLoaders(ctx);
-      const [conversation] = await this.store.conversationsByIds([event.data.conversationId]);
+      this.renewLoaders(ctx, event, viewer.id);
+      const conversation = await ctx.loaders.get(conversationById).load(event.data.conversationId);
       return conversation
         ? { conversationUpdated: conversation satisfies ConversationRecord }
         : null;
@@ -67,7 +93,7 @@ export class LiveSubscriptions {
 
   async typing(conversationId: string, ctx: SubscriberContext) {
     const viewer = requireViewer(ctx);
-    const conversation = await this.conversations.forParticipant(conversationId, ctx);
+    const conversation = await this.forParticipant(conversationId, ctx);
     return this.open(ctx, viewer.id, async (event) => {
       if (event.type !== 'chat.typing.started') return null;
       const { data } = event;
@@ -78,7 +104,7 @@ export class LiveSubscriptions {
       ) {
         return null;
       }
-      this.renewLoaders(ctx);
+      this.renewLoaders(ctx, event, viewer.id);
       const typing: TypingSignal = {
         conversationId: data.conversationId,
         userId: data.userId,
@@ -101,7 +127,7 @@ export class LiveSubscriptions {
         return null;
       }
       if (event.type !== 'chat.presence.changed' || !partners.has(event.data.userId)) return null;
-      this.renewLoaders(ctx);
+      this.renewLoaders(ctx, event, viewer.id);
       const { data } = event;
       const presenceChanged: PresenceSignal = {
         userId: data.userId,
@@ -124,10 +150,13 @@ export class LiveSubscriptions {
   }
 
   /** The new message from its event (no read: it is new); an offer's message is read. */
-  private async messageOf(event: Extract<LiveEvent, { type: 'chat.message.sent' }>) {
+  private async messageOf(
+    event: Extract<LiveEvent, { type: 'chat.message.sent' }>,
+    ctx: SubscriberContext,
+  ) {
     const { data } = event;
     if (data.hasOffer) {
-      const [message] = await this.store.messagesByIds([data.messageId]);
+      const message = await ctx.loaders.get(messageById).load(data.messageId);
       if (message) return this.conversations.atNow(message);
     }
     const message: MessageRecord = {
@@ -144,7 +173,18 @@ export class LiveSubscriptions {
     return message;
   }
 
-  private renewLoaders(ctx: SubscriberContext): void {
-    ctx.loaders = new LoaderRegistry(this.store);
+  /** Fresh loaders for this event (nothing cached from an earlier one), shared per viewer. */
+  private renewLoaders(ctx: SubscriberContext, event: LiveEvent, viewerId: string): void {
+    let byViewer = this.eventLoaders.get(event);
+    if (!byViewer) {
+      byViewer = new Map();
+      this.eventLoaders.set(event, byViewer);
+    }
+    let loaders = byViewer.get(viewerId);
+    if (!loaders) {
+      loaders = new LoaderRegistry(this.store);
+      byViewer.set(viewerId, loaders);
+    }
+    ctx.loaders = loaders;
   }
 }

@@ -173,6 +173,38 @@ describe('chat subscriptions on the subgraph', () => {
     await alices.stop();
   });
 
+  it('delivers to 50 subscriptions with the same SQL statements as to 1', async () => {
+    const socket = await kit.socket();
+    const measure = async (count: number) => {
+      const streams = await Promise.all(
+        Array.from({ length: count }, () =>
+          kit.subscribe(socket, bob, MESSAGE_ADDED, { id: conversationId }),
+        ),
+      );
+      // Every stream is listening once it has received a first message (sent until they have).
+      await eventually(
+        async () => {
+          await alice.client.data(SEND_TO, { conversationId, body: 'warm-up' });
+          return streams.every((stream) => stream.results.length > 0);
+        },
+        { what: `${count} streams listening`, intervalMs: 200 },
+      );
+      const got = (stream: LiveSubscription) =>
+        stream.results.some(
+          (result) => (result.data?.['messageAdded'] as { body: string })?.body === 'counted',
+        );
+      kit.counter.reset();
+      await alice.client.data(SEND_TO, { conversationId, body: 'counted' });
+      await eventually(() => streams.every(got), { what: `${count} deliveries` });
+      const statements = kit.counter.statements.filter((sql) => !/presence|offer_state/.test(sql));
+      await Promise.all(streams.map((stream) => stream.stop()));
+      return statements.length;
+    };
+    const one = await measure(1);
+    const fifty = await measure(50);
+    expect(fifty).toBe(one);
+  });
+
   it('ends the subscriptions of a socket that closes, and the user goes offline', async () => {
     const socket = await kit.socket();
     await kit.subscribe(socket, eve, CONVERSATION_UPDATED);
