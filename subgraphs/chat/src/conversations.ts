@@ -143,7 +143,13 @@ export class Conversations {
         if (!(await store.accountExists(recipientId))) throw errors.notFound('Recipient');
         conversation = await store.conversationOfPair(viewer.id, recipientId, now);
       } else {
-        conversation = await this.forParticipant(conversationId ?? '', caller);
+        // Read on the transaction's own connection: a second pooled connection per transaction
+        // would let a burst of sends hold the whole pool while each waits for one more.
+        conversation = await this.forParticipant(
+          conversationId ?? '',
+          caller,
+          async (id) => (await store.conversationsByIds([id]))[0],
+        );
       }
       const message = await store.addMessage({
         conversationId: conversation.id,

@@ -329,6 +329,15 @@ describe('chat: conversations, messages and offers through the gateway', () => {
     expect(ids).toEqual(fifty.data.conversations.edges.slice(0, 40).map((edge) => edge.node.id));
   });
 
+  it('takes a burst of sends bigger than the pool (one connection per send transaction)', async () => {
+    const sends = await Promise.all(
+      Array.from({ length: 40 }, (_, n) =>
+        buyer.client.request(SEND_TO, { conversationId, body: `burst ${n}` }),
+      ),
+    );
+    expect(sends.flatMap(codes)).toEqual([]);
+  });
+
   it('announces messages and offers through the outbox for the other subgraphs', async () => {
     await eventually(
       async () => {
