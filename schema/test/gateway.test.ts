@@ -79,13 +79,19 @@ describe('gateway', () => {
     expect(admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${admin}/healthz`)).status).toBe(200);
     // Ready once the supergraph is loaded; each subgraph's health is reported, not required:
-    // users is not running in this file (its URL is port 9, which fetch refuses as a bad port),
+    // users and chat are not running in this file (their URL is port 9, which fetch refuses as a bad port),
     // and the gateway still serves what auth answers.
     const readyz = await fetch(`${admin}/readyz`);
     expect(readyz.status).toBe(200);
     expect(await readyz.json()).toEqual({
       status: 'degraded',
-      checks: { supergraph: 'ok', auth: 'ok', users: 'down: bad port', revocations: 'ok' },
+      checks: {
+        supergraph: 'ok',
+        auth: 'ok',
+        users: 'down: bad port',
+        chat: 'down: bad port',
+        revocations: 'ok',
+      },
     });
     await supergraph.client.request('{ viewer { id } }');
     const metrics = await (await fetch(`${admin}/metrics`)).text();

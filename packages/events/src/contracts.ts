@@ -124,6 +124,67 @@ export const eventContracts = {
     comment: z.string(),
     createdAt: isoTime,
   }),
+  /**
+   * A message in a conversation (an offer's message too). `participantIds` are the conversation's
+   * two users: chat processes deliver it live to those of their subscribers (broadcast).
+   */
+  'chat.message.sent': z.object({
+    messageId: id,
+    conversationId: id,
+    senderId: id,
+    recipientId: id,
+    participantIds: z.array(id).length(2),
+    body: z.string().min(1).max(5000),
+    attachmentUrl: z.string().nullable(),
+    hasOffer: z.boolean(),
+    sentAt: isoTime,
+  }),
+  /** A custom offer from the gig's seller to the other participant (the message is `offerId`). */
+  'chat.offer.sent': z.object({
+    offerId: id,
+    conversationId: id,
+    gigId: id,
+    sellerId: id,
+    buyerId: id,
+    participantIds: z.array(id).length(2),
+    priceCents: z.number().int().positive(),
+    deliveryDays: z.number().int().positive(),
+    description: z.string().min(1),
+    expiresAt: isoTime,
+    sentAt: isoTime,
+  }),
+  /** An offer left OPEN: declined by the buyer, cancelled by the seller, expired (7 days) or accepted. */
+  'chat.offer.updated': z.object({
+    offerId: id,
+    conversationId: id,
+    gigId: id,
+    sellerId: id,
+    buyerId: id,
+    participantIds: z.array(id).length(2),
+    state: z.enum(['ACCEPTED', 'DECLINED', 'CANCELLED', 'EXPIRED']),
+    updatedAt: isoTime,
+  }),
+  /** A participant read the conversation's messages up to `readAt`. */
+  'chat.conversation.read': z.object({
+    conversationId: id,
+    readerId: id,
+    participantIds: z.array(id).length(2),
+    readAt: isoTime,
+  }),
+  /** A participant is typing (live only: clients show it for a few seconds). */
+  'chat.typing.started': z.object({
+    conversationId: id,
+    userId: id,
+    participantIds: z.array(id).length(2),
+    startedAt: isoTime,
+  }),
+  /** A user came online (their first open subscription) or went offline (their last one ended). */
+  'chat.presence.changed': z.object({
+    userId: id,
+    online: z.boolean(),
+    lastSeenAt: isoTime.nullable(),
+    changedAt: isoTime,
+  }),
 } satisfies Record<string, z.ZodType>;
 
 export type EventContracts = typeof eventContracts;
@@ -165,6 +226,13 @@ export const eventAggregates: { readonly [T in EventType]: AggregateOf<T> } = {
   'gigs.gig.updated': { type: 'gig', idField: 'gigId' },
   'gigs.gig.deleted': { type: 'gig', idField: 'gigId' },
   'reviews.review.created': { type: 'review', idField: 'reviewId' },
+  'chat.message.sent': { type: 'message', idField: 'messageId' },
+  'chat.offer.sent': { type: 'offer', idField: 'offerId' },
+  'chat.offer.updated': { type: 'offer', idField: 'offerId' },
+  'chat.conversation.read': { type: 'conversation_read', idField: 'conversationId' },
+  // Its own aggregate type, so typing never waits on a conversation's other version locks.
+  'chat.typing.started': { type: 'typing', idField: 'conversationId' },
+  'chat.presence.changed': { type: 'presence', idField: 'userId' },
 };
 
 /** The aggregate an event is about: its type and id, read from `data` as its contract says. */

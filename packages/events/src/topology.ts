@@ -34,6 +34,25 @@ export const consumerTopology = [
   { name: 'users.accounts', types: ['auth.user.registered'], delivery: 'queue' },
   // Every gateway process keeps its own set of revoked sessions (gateway/src/revoked-sessions.ts).
   { name: 'gateway.revoked-sessions', types: ['auth.sessions.revoked'], delivery: 'broadcast' },
+  { name: 'chat.accounts', types: ['auth.user.registered'], delivery: 'queue' },
+  {
+    name: 'chat.gigs',
+    types: ['gigs.gig.published', 'gigs.gig.updated', 'gigs.gig.deleted'],
+    delivery: 'queue',
+  },
+  // Every chat process delivers chat's live events to its own subscribers (subgraphs/chat/src/live.ts).
+  {
+    name: 'chat.live',
+    types: [
+      'chat.message.sent',
+      'chat.offer.sent',
+      'chat.offer.updated',
+      'chat.conversation.read',
+      'chat.typing.started',
+      'chat.presence.changed',
+    ],
+    delivery: 'broadcast',
+  },
 ] as const satisfies ConsumerTopology;
 
 /** A consumer name in the list. */

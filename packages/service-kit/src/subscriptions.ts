@@ -14,6 +14,13 @@ import type { Logger } from './logger.js';
 export const CLOSE_CREDENTIAL_EXPIRED = 4401;
 export const CLOSE_SERVER_STOPPING = 1001;
 
+/**
+ * Every socket is pinged this often; one that has not answered the previous ping is terminated,
+ * so the subscriptions of a gateway that vanished without closing its socket (a hung host, a
+ * cut network) end within two intervals, and with them its viewers' presence.
+ */
+export const DEFAULT_KEEPALIVE_MS = 15_000;
+
 interface Connection {
   identity: RequestIdentity;
   expiry?: NodeJS.Timeout;
@@ -35,9 +42,26 @@ export function createSubscriptionServer<C extends object>(options: {
   logger: Logger;
   context: (identity: RequestIdentity, logger: Logger) => C;
   formatError: (formatted: GraphQLFormattedError, original: unknown) => GraphQLFormattedError;
+  keepAliveMs?: number;
 }) {
   const { verifier, logger } = options;
   const wss = new WebSocketServer({ noServer: true });
+  const answered = new WeakMap<WebSocket, boolean>();
+  wss.on('connection', (ws: WebSocket) => {
+    answered.set(ws, true);
+    ws.on('pong', () => answered.set(ws, true));
+  });
+  const keepAlive = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (answered.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      answered.set(ws, false);
+      ws.ping();
+    }
+  }, options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS);
+  keepAlive.unref();
   const connections = new WeakMap<object, Connection>();
   const mask = (errors: readonly GraphQLError[]) =>
     errors.map((error) => options.formatError(error.toJSON(), error));
@@ -103,6 +127,7 @@ export function createSubscriptionServer<C extends object>(options: {
     },
     /** Ends every socket with 1001 (the gateway reconnects elsewhere) and stops taking new ones. */
     async stop() {
+      clearInterval(keepAlive);
       for (const client of wss.clients) client.close(CLOSE_SERVER_STOPPING, 'Server stopping');
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

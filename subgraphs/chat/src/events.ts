@@ -1,0 +1,85 @@
+import {
+  EventConsumer,
+  applyIfNewer,
+  type ListedConsumer,
+  type ListedHandlers,
+} from '@jobber/events';
+import type { ConsumerDefaults } from '@jobber/service-kit';
+import type { ChatStore, ChatTransaction } from './store.js';
+
+/**
+ * What chat consumes (queues, through the inbox). It publishes chat.message.sent, chat.offer.*,
+ * chat.conversation.read, chat.typing.started and chat.presence.changed through the outbox;
+ * every chat process takes those back on its broadcast queue for its subscribers (live.ts).
+ */
+export const ACCOUNTS_CONSUMER = 'chat.accounts' satisfies ListedConsumer;
+export const GIGS_CONSUMER = 'chat.gigs' satisfies ListedConsumer;
+
+/** The name of the gig snapshot's compare-and-set versions (`event_snapshot_versions`). */
+export const GIG_SNAPSHOT = 'chat.gigs';
+
+/** `chat.accounts`: who can be messaged (every registered account). */
+export function createAccountsConsumer(options: {
+  store: ChatStore;
+  consumerOptions: ConsumerDefaults;
+}): EventConsumer<ChatTransaction> {
+  const { store } = options;
+  const handlers: ListedHandlers<typeof ACCOUNTS_CONSUMER, ChatTransaction> = {
+    'auth.user.registered': async (event, tx) => {
+      await store.within(tx).addAccount({
+        id: event.data.userId,
+        username: event.data.username,
+        registeredAt: new Date(event.data.registeredAt),
+      });
+    },
+  };
+  return new EventConsumer({
+    ...options.consumerOptions,
+    name: ACCOUNTS_CONSUMER,
+    db: store.consumerDb,
+    handlers,
+  });
+}
+
+/**
+ * `chat.gigs`: each gig's seller and state, so `sendOffer` knows who may offer it. An event older
+ * than the snapshot (a late redelivery) is skipped by the version compare-and-set.
+ */
+export function createGigsConsumer(options: {
+  store: ChatStore;
+  consumerOptions: ConsumerDefaults;
+}): EventConsumer<ChatTransaction> {
+  const { store } = options;
+  const put: ListedHandlers<typeof GIGS_CONSUMER, ChatTransaction>['gigs.gig.published'] = async (
+    event,
+    tx,
+  ) => {
+    if (!(await applyIfNewer(tx, GIG_SNAPSHOT, event))) return;
+    const { data } = event;
+    await store.within(tx).putGig({
+      id: data.gigId,
+      sellerId: data.sellerId,
+      title: data.title,
+      active: data.active,
+      updatedAt: new Date(data.updatedAt),
+    });
+  };
+  const handlers: ListedHandlers<typeof GIGS_CONSUMER, ChatTransaction> = {
+    'gigs.gig.published': put,
+    'gigs.gig.updated': (event, tx) => put({ ...event, type: 'gigs.gig.published' }, tx),
+    'gigs.gig.deleted': async (event, tx) => {
+      if (!(await applyIfNewer(tx, GIG_SNAPSHOT, event))) return;
+      await store.within(tx).deleteGig({
+        id: event.data.gigId,
+        sellerId: event.data.sellerId,
+        deletedAt: new Date(event.data.deletedAt),
+      });
+    },
+  };
+  return new EventConsumer({
+    ...options.consumerOptions,
+    name: GIGS_CONSUMER,
+    db: store.consumerDb,
+    handlers,
+  });
+}
