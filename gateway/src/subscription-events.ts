@@ -65,9 +65,20 @@ export async function resolveEvent(
   return {
     ...(result.data !== undefined ? { data: result.data } : {}),
     ...(result.errors?.length
-      ? { errors: result.errors.map((error) => masked(renamed(error, owner))) }
+      ? { errors: sendable(result.errors.map((error) => masked(renamed(error, owner)))) }
       : {}),
   } as ExecutionResult;
+}
+
+/** Masked errors as graphql-ws sends them (it calls `toJSON` on each): the mask is kept. */
+export function sendable(errors: readonly GraphQLFormattedError[]): GraphQLError[] {
+  return errors.map(
+    (error) =>
+      new GraphQLError(error.message, {
+        ...(error.path ? { path: error.path } : {}),
+        ...(error.extensions ? { extensions: error.extensions } : {}),
+      }),
+  );
 }
 
 function renamed(error: GraphQLError, owner: string): GraphQLError {

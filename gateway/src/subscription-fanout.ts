@@ -1,6 +1,6 @@
-import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger, RequestIdentity } from '@jobber/service-kit';
-import { resolveEvent, type EventExecution } from './subscription-events.js';
+import { masked, resolveEvent, sendable, type EventExecution } from './subscription-events.js';
 import { SubscriberQueue } from './subscription-queue.js';
 import type { UpstreamSubscriptions } from './upstream-subscriptions.js';
 
@@ -66,7 +66,8 @@ export class SubscriptionFanout {
       const finish = (errors?: readonly GraphQLFormattedError[]) => {
         opened.chain = opened.chain.then(() => {
           if (this.streams.get(key) === opened) this.streams.delete(key);
-          if (errors?.length) send({ errors } as unknown as ExecutionResult, true);
+          // A final `next` with the errors, then complete: graphql-ws `error` frames drop codes.
+          if (errors?.length) send({ errors: sendable(errors) }, true);
           else for (const one of [...opened.subscribers]) one.end();
         });
       };
