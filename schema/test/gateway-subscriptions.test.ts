@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import {
+  SIGN_UP_MUTATION,
   eventually,
+  memberSignUpInput,
   signAccessToken,
   signUpMember,
   startTestSupergraph,
@@ -11,6 +13,7 @@ import {
   waitForBuyerProfile,
   type Member,
   type TestSupergraph,
+  uniqueTag,
 } from '@jobber/test-kit';
 import { TICKS_SDL, startTicksSubgraph, type TicksSubgraph } from './fixtures/ticks-subgraph.js';
 import { gatewaySocket, subscribeTo } from './subscription-client.js';
@@ -101,6 +104,27 @@ describe('subscriptions through the gateway', () => {
     expect(await live.ended).toMatchObject({ code: 4401 });
     // The upstream subscription goes with the last subscriber.
     await eventually(() => ticks.subscribers('expiring') === 0);
+  });
+
+  it('closes the socket of a session revoked later with 4401, and refuses it from then on', async () => {
+    const input = memberSignUpInput(`revoked_${uniqueTag()}`);
+    await supergraph.client.data(SIGN_UP_MUTATION, { input });
+    const signUpToken = await supergraph.client.mailbox?.signUpToken(input.email);
+    const { completeSignUp } = await supergraph.client.data<{
+      completeSignUp: { accessToken: string };
+    }>(`mutation($input: CompleteSignUpInput!) { completeSignUp(input: $input) { accessToken } }`, {
+      input: { token: signUpToken },
+    });
+    const session = completeSignUp.accessToken;
+    const client = gatewaySocket(supergraph.gatewayUrl, session);
+    const live = subscribeTo(client, TICKS, { stream: 'revoked' });
+    await eventually(() => ticks.subscribers('revoked') === 1);
+    await supergraph.client.request('mutation { signOutEverywhere }', {}, { token: session });
+    expect(await live.ended).toMatchObject({ code: 4401 });
+    const again = subscribeTo(gatewaySocket(supergraph.gatewayUrl, session), TICKS, {
+      stream: 'revoked',
+    });
+    expect(await again.ended).toMatchObject({ code: 4401 });
   });
 
   it('keeps the subgraph error codes and masks the rest', async () => {
