@@ -260,6 +260,7 @@ async function shape(
     await new Promise((resolve) => setTimeout(resolve, 100));
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const before = await usage(gatewayChild);
+  const clientBefore = process.cpuUsage();
   const started = Date.now();
   await request(ticksChild, run, 'done');
   const drain = Date.now() + 10_000;
@@ -267,6 +268,7 @@ async function shape(
     await new Promise((resolve) => setTimeout(resolve, 50));
   const after = await usage(gatewayChild);
   const elapsed = Date.now() - started;
+  const client = process.cpuUsage(clientBefore);
   const latency = summarize(subscribers.latencies);
   const row = {
     shape: name,
@@ -277,6 +279,8 @@ async function shape(
     'p99 ms': round(latency.p99Ms),
     'gateway CPU %': round(((after.cpuMs - before.cpuMs) / elapsed) * 100),
     'gateway RSS MiB': round(after.rssMiB),
+    'clients CPU %': round(((client.user + client.system) / 1000 / elapsed) * 100),
+    'run s': round(elapsed / 1000, 1),
   };
   await Promise.all(subscribers.clients.map((client) => client.dispose()));
   return row;
@@ -319,6 +323,24 @@ async function parent(): Promise<void> {
         SUBSCRIBERS * RATE * SECONDS,
         { kind: 'broadcast', userId: member.id },
         () => broadcast.connected() === SUBSCRIBERS,
+      ),
+    );
+
+    const plain = await subscribe(
+      url,
+      SUBSCRIBERS,
+      'subscription { ticks(stream: "broadcast") { seq sentAt } }',
+      () => Promise.resolve(undefined),
+    );
+    rows.push(
+      await shape(
+        `broadcast, no field of another subgraph: ${SUBSCRIBERS} on one stream, ${RATE}/s for ${SECONDS} s`,
+        gatewayStart.child,
+        ticksStart.child,
+        plain,
+        SUBSCRIBERS * RATE * SECONDS,
+        { kind: 'broadcast', userId: member.id },
+        () => plain.connected() === SUBSCRIBERS,
       ),
     );
 
