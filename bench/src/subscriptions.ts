@@ -67,10 +67,10 @@ async function ticks(env: Record<string, string>): Promise<void> {
   const fixture = await startTicksSubgraph({ internalPublicKeyPem: keys.internal.publicKeyPem });
   send({ kind: 'ready', env: { TICKS_URL: fixture.url } });
   for (;;) {
-    const message = await new Promise<{ kind: string; [key: string]: unknown }>((resolve) =>
-      process.once('message', resolve),
+    const message = await new Promise<'stop' | { kind: string; [key: string]: unknown }>(
+      (resolve) => process.once('message', resolve),
     );
-    if (message.kind === 'stop') break;
+    if (message === 'stop') break;
     const userId = String(message['userId']);
     if (message.kind === 'broadcast') {
       await paced(RATE * SECONDS, RATE, () => fixture.publish('broadcast', userId));
@@ -177,7 +177,6 @@ function request<T extends Message['kind']>(
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.send({ kind: 'stop' });
   child.send('stop');
   await exited;
 }

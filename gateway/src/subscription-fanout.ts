@@ -80,26 +80,15 @@ export class SubscriptionFanout {
         identity,
         {
           next: (event) => {
-            opened.chain = opened.chain.then(async () => {
-              if (opened.subscribers.size === 0) return;
-              this.resolved += 1;
-              try {
-                send(await resolveEvent(execution, event), false);
-              } catch (error) {
-                this.logger.error({ err: error }, 'subscription: event failed');
-                send(
-                  {
-                    errors: [
-                      {
-                        message: 'Internal server error',
-                        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-                      },
-                    ],
-                  } as unknown as ExecutionResult,
-                  false,
-                );
-              }
+            if (opened.subscribers.size === 0) return;
+            this.resolved += 1;
+            // Resolved at once (a slow entity fetch must not hold the next events back), sent
+            // in order: each result waits for the one before it.
+            const resolving = resolveEvent(execution, event).catch((error: unknown) => {
+              this.logger.error({ err: error }, 'subscription: event failed');
+              return { errors: sendable([masked(new GraphQLError('event failed'))]) };
             });
+            opened.chain = opened.chain.then(async () => send(await resolving, false));
           },
           fail: (errors) => finish(errors),
           complete: () => finish(),
