@@ -186,6 +186,7 @@ interface Subscribers {
   latencies: number[];
   delivered: number;
   errors: number;
+  firstError?: string;
   connected: () => number;
 }
 
@@ -226,8 +227,10 @@ async function subscribe(
         next: (value) => {
           const data = value.data as { [field: string]: { sentAt: number } } | undefined;
           const tick = data ? Object.values(data)[0] : undefined;
-          if (value.errors?.length || !tick) result.errors += 1;
-          else {
+          if (value.errors?.length || !tick) {
+            result.errors += 1;
+            result.firstError ??= JSON.stringify(value.errors ?? value).slice(0, 300);
+          } else {
             result.delivered += 1;
             result.latencies.push(Date.now() - tick.sentAt);
           }
@@ -282,6 +285,7 @@ async function shape(
     'run s': round(elapsed / 1000, 1),
   };
   await Promise.all(subscribers.clients.map((client) => client.dispose()));
+  if (subscribers.firstError) console.log(`  ${name}: first error ${subscribers.firstError}`);
   return row;
 }
 
