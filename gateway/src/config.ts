@@ -147,6 +147,7 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
         retries: env.SUBSCRIPTION_UPSTREAM_RETRIES,
         retryBaseMs: env.SUBSCRIPTION_UPSTREAM_RETRY_MS,
         idleMs: env.SUBSCRIPTION_UPSTREAM_IDLE_MS,
+        credentialSeconds: env.SUBSCRIPTION_UPSTREAM_CREDENTIAL_SECONDS,
       },
       upstreamCredentialSeconds: env.SUBSCRIPTION_UPSTREAM_CREDENTIAL_SECONDS,
     },

@@ -30,6 +30,8 @@ export interface UpstreamSettings {
   retryBaseMs: number;
   /** A connection with no subscription left is closed after this long. */
   idleMs: number;
+  /** Lifetime of a connection credential: new subscriptions move to a fresh connection before. */
+  credentialSeconds: number;
 }
 
 interface SharedStream {
@@ -52,7 +54,10 @@ const anonymous: RequestIdentity = {
  * docs/2026-12-02-gateway-subscriptions.md.
  */
 export class UpstreamSubscriptions {
-  private readonly clients = new Map<string, Client>();
+  /** The connection new subscriptions of each subgraph go to, and when it was made. */
+  private readonly clients = new Map<string, { client: Client; madeAt: number }>();
+  /** Every connection made (older ones keep serving their streams until those end). */
+  private readonly made = new Set<Client>();
   private readonly streams = new Map<string, SharedStream>();
 
   constructor(
@@ -133,13 +138,17 @@ export class UpstreamSubscriptions {
   async close(): Promise<void> {
     for (const stream of this.streams.values()) stream.unsubscribe();
     this.streams.clear();
-    await Promise.all([...this.clients.values()].map((client) => client.dispose()));
+    await Promise.all([...this.made].map((client) => client.dispose()));
+    this.made.clear();
     this.clients.clear();
   }
 
   private client(subgraph: string): Client {
     const existing = this.clients.get(subgraph);
-    if (existing) return existing;
+    // Before its credential can expire (any socket of it is younger than the client), new
+    // subscriptions go to a fresh connection; the old one closes when its streams have ended.
+    const freshFor = this.options.settings.credentialSeconds * 800;
+    if (existing && Date.now() - existing.madeAt < freshFor) return existing.client;
     const url = this.options.urlOf(subgraph);
     if (!url) throw new Error(`no URL for subgraph ${subgraph}`);
     const { settings, signer, logger } = this.options;
@@ -164,12 +173,22 @@ export class UpstreamSubscriptions {
       }),
       on: {
         closed: (event) => {
+          // A replaced connection closed for being idle (1000) has served its last stream.
+          if (
+            isCloseEvent(event) &&
+            event.code === 1000 &&
+            this.clients.get(subgraph)?.client !== client
+          ) {
+            this.made.delete(client);
+            void client.dispose();
+          }
           if (isCloseEvent(event) && event.code !== 1000)
             logger.info({ subgraph, code: event.code }, 'subscription: upstream socket closed');
         },
       },
     });
-    this.clients.set(subgraph, client);
+    this.clients.set(subgraph, { client, madeAt: Date.now() });
+    this.made.add(client);
     return client;
   }
 }
