@@ -1,5 +1,7 @@
 // @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import {
@@ -54,6 +56,7 @@ beforeAll(async () => {
         SUBSCRIPTION_UPSTREAM_RETRY_MS: '20',
         SUBSCRIPTION_UPSTREAM_IDLE_MS: '0',
         MAX_QUERY_DEPTH: '6',
+        SUBSCRIPTION_QUEUE_SIZE: '20',
       },
     },
   );
@@ -214,6 +217,42 @@ describe('subscriptions through the gateway', () => {
     expect(statements.auth.count).toBe(baseline);
     await Promise.all(sockets.map((socket) => socket.dispose()));
     await eventually(() => ticks.subscribers('fan-5') === 0);
+  });
+
+  it('closes the socket of a client that stops reading with 1013, and leaves its stream', async () => {
+    const socket = new WebSocket(
+      supergraph.gatewayUrl.replace(/^http/, 'ws'),
+      'graphql-transport-ws',
+    );
+    const messages: string[] = [];
+    socket.on('message', (data: Buffer) => messages.push(data.toString().slice(0, 40)));
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(
+      JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } }),
+    );
+    await eventually(() => messages.some((message) => message.includes('connection_ack')));
+    socket.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription { ticks(stream: "slow") { seq padding(bytes: 200000) } }' },
+      }),
+    );
+    await eventually(() => ticks.subscribers('slow') === 1);
+    // The client stops reading: the kernel's buffers fill, then the gateway's queue (20).
+    const raw = (socket as unknown as { _socket: Socket })._socket;
+    raw.pause();
+    await eventually(
+      () => {
+        if (ticks.subscribers('slow') === 0) return true;
+        for (let i = 0; i < 20; i += 1) ticks.publish('slow');
+        return false;
+      },
+      { intervalMs: 50, timeoutMs: 30_000 },
+    );
+    raw.resume();
+    expect(await closed).toBe(1013);
   });
 
   it('cleans the upstream stream when a client disconnects', async () => {
