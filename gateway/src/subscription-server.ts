@@ -18,7 +18,6 @@ import type { AccessTokenVerifier } from './access-tokens.js';
 import { screenOperation } from './limits.js';
 import type { OperationLimits } from './operation-limits.js';
 import type { RevokedSessions } from './revoked-sessions.js';
-import { SubgraphFailures } from './subgraph-failures.js';
 import {
   CLOSE_TOO_SLOW,
   ClientConnections,
@@ -148,7 +147,9 @@ export function createGatewaySubscriptions(options: {
           }),
           request,
           sources: options.sources,
-          context: { identity: connection.identity, subgraphFailures: new SubgraphFailures() },
+          // No per-request failure summary: a subscription has no end to log it at, so the data
+          // source logs each unreachable subgraph itself.
+          context: { identity: connection.identity },
           logger: logger.child({ requestId: connection.identity.requestId }),
         };
         connection.subscriptions.add(id);
