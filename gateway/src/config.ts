@@ -80,6 +80,18 @@ const schema = z.object({
   EVENTS_EXCHANGE: z.string().min(1).default('jobber.events'),
   EVENTS_QUEUE_PREFIX: z.string().default(''),
   ...limitVariables,
+  /** Subscriptions (graphql-ws on /graphql): docs/2026-12-02-gateway-subscriptions.md. */
+  SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
+  SUBSCRIPTION_CONNECTIONS_PER_USER: z.coerce.number().int().positive().default(10),
+  /** Results waiting for one subscriber's socket at most; a client further behind is closed (1013). */
+  SUBSCRIPTION_QUEUE_SIZE: z.coerce.number().int().positive().default(100),
+  /** Reconnection attempts to a subgraph before its streams end with UNAVAILABLE. */
+  SUBSCRIPTION_UPSTREAM_RETRIES: z.coerce.number().int().min(0).default(6),
+  SUBSCRIPTION_UPSTREAM_RETRY_MS: z.coerce.number().int().positive().default(500),
+  /** An upstream connection with no subscription left is closed after this long. */
+  SUBSCRIPTION_UPSTREAM_IDLE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Lifetime of the credential of an upstream socket (it reconnects with a fresh one at expiry). */
+  SUBSCRIPTION_UPSTREAM_CREDENTIAL_SECONDS: z.coerce.number().int().positive().default(3_600),
   /** GraphiQL on GET /graphql (src/playground.ts); unset = on in development only. */
   PLAYGROUND: z.enum(['true', 'false', '1', '0']).optional(),
 });
@@ -127,6 +139,18 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
           queuePrefix: env.EVENTS_QUEUE_PREFIX,
         }
       : null,
+    subscriptions: {
+      maxPerConnection: env.SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerUser: env.SUBSCRIPTION_CONNECTIONS_PER_USER,
+      queueSize: env.SUBSCRIPTION_QUEUE_SIZE,
+      upstream: {
+        retries: env.SUBSCRIPTION_UPSTREAM_RETRIES,
+        retryBaseMs: env.SUBSCRIPTION_UPSTREAM_RETRY_MS,
+        idleMs: env.SUBSCRIPTION_UPSTREAM_IDLE_MS,
+        credentialSeconds: env.SUBSCRIPTION_UPSTREAM_CREDENTIAL_SECONDS,
+      },
+      upstreamCredentialSeconds: env.SUBSCRIPTION_UPSTREAM_CREDENTIAL_SECONDS,
+    },
     subgraphFetch: {
       timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       connections: env.SUBGRAPH_CONNECTIONS,

@@ -75,6 +75,8 @@ export function refusalFor(
   return screenOperation(params, schema, limits).refusal;
 }
 
+export type Transport = 'http' | 'websocket';
+
 /** What the limits make of a request: a refusal, or the cost it will be charged (0 unmeasured). */
 export type Screening =
   { refusal: Refusal; cost?: undefined } | { refusal?: undefined; cost: number };
@@ -84,6 +86,8 @@ export function screenOperation(
   params: GraphQLParams,
   schema: GraphQLSchema | undefined,
   limits: OperationLimits,
+  /** Over WebSocket (graphql-ws) only subscriptions are served; over HTTP everything else. */
+  transport: Transport = 'http',
 ): Screening {
   const refused = (refusal: Refusal): Screening => ({ refusal });
   const passed: Screening = { cost: 0 };
@@ -109,7 +113,7 @@ export function screenOperation(
   );
   if (counted) return refused(limitRefusal(counted));
   if (counts.nulString) return refused(nulRefusal);
-  const choice = choiceRefusal(document, params.operationName);
+  const choice = choiceRefusal(document, params.operationName, transport);
   if (choice) return refused(choice);
   if (!schema) return passed;
   const variables =
@@ -179,10 +183,19 @@ function refusalResponse(
  * would call two anonymous operations a validation failure, and a subscription one too while the
  * API has no Subscription type.
  */
-function choiceRefusal(document: DocumentNode, operationName: unknown): Refusal | undefined {
+function choiceRefusal(
+  document: DocumentNode,
+  operationName: unknown,
+  transport: Transport,
+): Refusal | undefined {
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
     return undefined;
   const name = operationName || undefined;
-  const problem = operationProblem(document, getOperationAST(document, name) ?? undefined, name);
+  const problem = operationProblem(
+    document,
+    getOperationAST(document, name) ?? undefined,
+    name,
+    transport,
+  );
   return problem ? { message: problem, extensions: { code: 'BAD_REQUEST' } } : undefined;
 }

@@ -27,6 +27,7 @@ export function operationProblem(
   document: DocumentNode,
   operation: OperationDefinitionNode | undefined,
   operationName: string | undefined | null,
+  transport: 'http' | 'websocket' = 'http',
 ): string | undefined {
   if (!operation) {
     const operations = document.definitions.filter(
@@ -36,6 +37,11 @@ export function operationProblem(
     return operations > 1
       ? 'The document holds several operations: name the one to run in operationName.'
       : 'The document holds no operation.';
+  }
+  if (transport === 'websocket') {
+    return operation.operation === 'subscription'
+      ? undefined
+      : 'Queries and mutations are served over HTTP; WebSocket (graphql-ws) is for subscriptions.';
   }
   if (operation.operation === 'subscription') {
     return 'Subscriptions are served over WebSocket (graphql-ws), not over HTTP.';

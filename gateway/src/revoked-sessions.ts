@@ -17,6 +17,7 @@ export interface RevokedSession {
 export class RevokedSessions {
   /** sid → when its last access token expires. */
   private readonly until = new Map<string, number>();
+  private readonly listeners: ((sessionIds: readonly string[]) => void)[] = [];
 
   constructor(
     private readonly options: {
@@ -29,6 +30,11 @@ export class RevokedSessions {
 
   add(sessionIds: readonly string[], revokedAt: Date): void {
     this.addAll(sessionIds.map((id) => ({ id, revokedAt })));
+  }
+
+  /** Called with the ids of every later addition (live sockets of those sessions are closed). */
+  onAdd(listener: (sessionIds: readonly string[]) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Many at once (a catch-up from auth): one sweep and at most one eviction for all of them. */
@@ -46,6 +52,8 @@ export class RevokedSessions {
       for (const [sid] of first) this.until.delete(sid);
       this.options.onEvict?.(excess);
     }
+    const ids = sessions.map((session) => session.id);
+    for (const listener of this.listeners) listener(ids);
   }
 
   has(sessionId: string): boolean {

@@ -33,6 +33,9 @@ import { RevocationFeed } from './revocation-feed.js';
 import { RevokedSessions } from './revoked-sessions.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { SubgraphFailures, subgraphFailureLogging } from './subgraph-failures.js';
+import { createGatewaySubscriptions } from './subscription-server.js';
+import { SubscriptionPlanner } from './subscription-plans.js';
+import { UpstreamSubscriptions } from './upstream-subscriptions.js';
 import { ReportingGateway } from './value-completion.js';
 
 export function createGateway(
@@ -130,6 +133,31 @@ export async function startGateway(
     ],
     formatError: maskError,
   });
+  // Subscriptions: planned on the same supergraph, over graphql-ws on the same /graphql.
+  let planner: SubscriptionPlanner | undefined;
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    planner = new SubscriptionPlanner(coreSupergraphSdl);
+  });
+  const upstream = new UpstreamSubscriptions({
+    urlOf: (name) => sources.find((source) => source.subgraphName === name)?.url,
+    signer: createInternalCredentialSigner({
+      privateKeyPem: config.internalPrivateKeyPem,
+      ttlSeconds: config.subscriptions.upstreamCredentialSeconds,
+    }),
+    settings: config.subscriptions.upstream,
+    logger,
+  });
+  const subscriptions = createGatewaySubscriptions({
+    planner: () => planner,
+    sources: () => Object.fromEntries(sources.map((source) => [source.subgraphName, source])),
+    upstream,
+    accessTokens,
+    revoked,
+    trustProxy: config.trustProxy,
+    limits: config.limits,
+    settings: config.subscriptions,
+    logger,
+  });
   await apollo.start();
   await revocations?.start();
   const limited = withOperationLimits(
@@ -165,7 +193,10 @@ export async function startGateway(
         subgraphFailures: new SubgraphFailures(),
       }));
     },
+    upgrade: subscriptions.upgrade,
+    onStopping: () => subscriptions.stop(),
     onStop: async () => {
+      await upstream.close();
       await apollo.stop();
       await Promise.all(sources.map((source) => source.close()));
       await rateLimitStore.close();

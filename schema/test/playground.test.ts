@@ -13,13 +13,13 @@ import {
   type TestSupergraph,
 } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
+import { TICKS_SDL, startTicksSubgraph, type TicksSubgraph } from './fixtures/ticks-subgraph.js';
 
 // The gateway's playground (gateway/src/playground.ts) in a real headless Chromium, as a person
 // would use it: open /graphql, paste an access token, type a query, run it, read the result.
-// Subscriptions: the page's fetcher already sends `subscription` operations over graphql-ws to
-// the gateway's /graphql; no subgraph has a Subscription field yet. When chat adds one, this file
-// gains a test that runs a chat subscription here, sends a message through the API, and reads
-// the event in the result pane.
+// Subscriptions: the page's fetcher sends `subscription` operations over graphql-ws to the
+// gateway's /graphql (issue 18); the second test runs one against the ticks fixture subgraph
+// and reads the events in the result pane.
 
 const browserPath = testConfig.TEST_CHROMIUM_PATH;
 const haveBrowser = existsSync(browserPath);
@@ -34,6 +34,8 @@ describe.skipIf(!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)('the playgro
   let browser: BrowserContext;
   let profileDir: string;
   let page: Page;
+  let ticks: TicksSubgraph;
+  let accessToken = '';
   const requested: string[] = [];
   const consoleErrors: string[] = [];
 
@@ -45,8 +47,22 @@ describe.skipIf(!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)('the playgro
         auth: (env) => startAuthService(parseAuthConfig(env)),
         users: (env) => startUsersService(parseUsersConfig(env)),
       },
-      // NODE_ENV is test here: the variable is what turns the playground on outside development.
-      { gatewayEnv: { PLAYGROUND: 'true' } },
+      {
+        // NODE_ENV is test here: the variable is what turns the playground on outside development.
+        gatewayEnv: { PLAYGROUND: 'true' },
+        fixtures: [
+          {
+            name: 'ticks',
+            sdl: TICKS_SDL,
+            start: async (keys) => {
+              ticks = await startTicksSubgraph({
+                internalPublicKeyPem: keys.internal.publicKeyPem,
+              });
+              return ticks;
+            },
+          },
+        ],
+      },
     );
     profileDir = await mkdtemp(join(tmpdir(), 'jobber-playground-chromium-'));
     // A profile of its own in a temp folder (Playwright passes it as --user-data-dir).
@@ -103,6 +119,7 @@ describe.skipIf(!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)('the playgro
     await expect.poll(() => docs.innerText(), { timeout: 20_000 }).toContain('Mutation');
     const editor = page.locator('.graphiql-query-editor .CodeMirror');
 
+    accessToken = completeSignUp.accessToken;
     await page.fill('#jobber-access-token', completeSignUp.accessToken);
     await editor.click();
     await page.keyboard.press('Control+A');
@@ -122,6 +139,32 @@ describe.skipIf(!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)('the playgro
     const screenshot = join(tmpdir(), 'jobber-playground.png');
     await page.screenshot({ path: screenshot });
     console.info(`playground screenshot: ${screenshot}`);
+  });
+
+  it('runs a subscription and shows its events as they come', async () => {
+    const { viewer } = await supergraph.client
+      .as({ token: accessToken })
+      .data<{ viewer: { id: string; username: string } }>('{ viewer { id username } }');
+    const editor = page.locator('.graphiql-query-editor .CodeMirror');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(
+      'subscription {\n  ticks(stream: "playground") { seq stream user { username } }\n}\n',
+    );
+    await page.click('.graphiql-execute-button');
+    await expect.poll(() => ticks.subscribers('playground'), { timeout: 20_000 }).toBe(1);
+    const result = page.locator('.graphiql-response .CodeMirror');
+    for (const seq of [1, 2, 3]) {
+      ticks.publish('playground', viewer.id);
+      await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain(`"seq": ${seq}`);
+    }
+    const text = await result.innerText();
+    expect(text).toContain(`"username": "${viewer.username}"`);
+    expect(text).not.toContain('errors');
+    const screenshot = join(tmpdir(), 'jobber-playground-subscription.png');
+    await page.screenshot({ path: screenshot });
+    console.info(`playground subscription screenshot: ${screenshot}`);
   });
 
   it('loaded everything from the gateway on 127.0.0.1, within its Content-Security-Policy', () => {

@@ -62,6 +62,7 @@ export {
   type SubgraphServiceOptions,
   type SubgraphWiring,
 } from './subgraph-service.js';
+export { startSubgraphServer, type SubgraphServerOptions } from './subgraph-server.js';
 export { InputError, parseInput } from './input.js';
 export {
   startHttpService,

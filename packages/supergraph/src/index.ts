@@ -1,4 +1,4 @@
-export { composeSupergraph, type ComposedSchemas } from './compose.js';
+export { composeSupergraph, type ComposedSchemas, type ExtraSubgraph } from './compose.js';
 export {
   apiSchemaFile,
   defaultSubgraphUrl,

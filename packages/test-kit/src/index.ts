@@ -15,7 +15,12 @@ export {
 } from './keys.js';
 export { eventually } from './poll.js';
 export { deadLetterCount, queueLength } from './queues.js';
-export { startTestSupergraph, type SubgraphStarter, type TestSupergraph } from './supergraph.js';
+export {
+  startTestSupergraph,
+  type FixtureSubgraph,
+  type SubgraphStarter,
+  type TestSupergraph,
+} from './supergraph.js';
 export { signAccessToken } from './access-tokens.js';
 export { statementCounter, type StatementCounter } from './statements.js';
 export { Mailbox } from './mailbox.js';

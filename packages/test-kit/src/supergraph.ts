@@ -1,13 +1,30 @@
 import { parseGatewayConfig, startGateway } from '@jobber/gateway';
 import { deleteTopology } from '@jobber/events';
 import { createLogger, type RunningServer, type RunningService } from '@jobber/service-kit';
-import { subgraphs as allSubgraphs, type SubgraphName } from '@jobber/supergraph';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  composeSupergraph,
+  subgraphs as allSubgraphs,
+  type SubgraphName,
+} from '@jobber/supergraph';
 import { testConfig } from './config.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { testEventNames, type TestEventNames } from './event-bus.js';
 import { GraphQLClient } from './graphql-client.js';
 import { Mailbox } from './mailbox.js';
 import { generateSupergraphKeys, type SupergraphKeys } from './keys.js';
+
+/**
+ * A subgraph only a test has (e.g. schema/test/fixtures/ticks-subgraph.ts): started with the
+ * supergraph's keys before the gateway, composed into the supergraph it serves, stopped at `stop()`.
+ */
+export interface FixtureSubgraph {
+  name: string;
+  sdl: string;
+  start: (keys: SupergraphKeys) => Promise<{ url: string; stop: () => Promise<void> }>;
+}
 
 /** Starts one subgraph from an environment record, as its main.ts would from process.env. */
 export type SubgraphStarter = (env: Record<string, string>) => Promise<RunningService>;
@@ -36,7 +53,7 @@ export interface TestSupergraph {
  */
 export async function startTestSupergraph(
   starters: Partial<Record<SubgraphName, SubgraphStarter>>,
-  options: { gatewayEnv?: Record<string, string> } = {},
+  options: { gatewayEnv?: Record<string, string>; fixtures?: readonly FixtureSubgraph[] } = {},
 ): Promise<TestSupergraph> {
   const keys = generateSupergraphKeys();
   const events = testEventNames();
@@ -45,12 +62,16 @@ export async function startTestSupergraph(
   const envs: Partial<Record<SubgraphName, Record<string, string>>> = {};
   const extraQueues: string[] = [];
   let gateway: RunningServer | undefined;
+  const fixtureStops: (() => Promise<void>)[] = [];
+  let supergraphDir: string | undefined;
   /** Auth's confirmation emails, read from its outbox (signUpMember finds them on the client). */
   const mail: { box?: Mailbox } = {};
 
   const stop = async () => {
     await gateway?.stop(1_000);
     await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop(1_000)));
+    await Promise.all(fixtureStops.map((stopFixture) => stopFixture()));
+    if (supergraphDir) rmSync(supergraphDir, { recursive: true, force: true });
     await mail.box?.close();
     await Promise.all(Object.values(databases).map((database) => database.drop()));
     const consumers = Object.values(subgraphs).flatMap((subgraph) => subgraph.consumers);
@@ -88,7 +109,21 @@ export async function startTestSupergraph(
         subgraphs[name]?.url ?? 'http://127.0.0.1:9/graphql',
       ]),
     );
+    const fixtureUrls = [];
+    for (const fixture of options.fixtures ?? []) {
+      const started = await fixture.start(keys);
+      fixtureStops.push(started.stop);
+      fixtureUrls.push({ name: fixture.name, sdl: fixture.sdl, url: started.url });
+    }
+    let supergraphPath: Record<string, string> = {};
+    if (fixtureUrls.length) {
+      supergraphDir = mkdtempSync(join(tmpdir(), 'jobber-supergraph-'));
+      const file = join(supergraphDir, 'supergraph.graphql');
+      writeFileSync(file, composeSupergraph({}, fixtureUrls).supergraph);
+      supergraphPath = { SUPERGRAPH_PATH: file };
+    }
     const gatewayConfig = parseGatewayConfig({
+      ...supergraphPath,
       NODE_ENV: 'test',
       PORT: '0',
       ADMIN_PORT: '0',

@@ -1,0 +1,97 @@
+import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import type { QueryPlan } from '@apollo/query-planner';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { maskError, type Logger } from '@jobber/service-kit';
+import type { GatewayContext } from './subgraph-data-source.js';
+import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-plans.js';
+import type { UpstreamEvent } from './upstream-subscriptions.js';
+
+/** The data source that "fetches" the event in hand: the plan's primary fetch, per event. */
+const EVENT_SOURCE = '__jobber_subscription_event';
+
+/** What one client subscription's events are resolved with. */
+export interface EventExecution {
+  planner: SubscriptionPlanner;
+  plan: SubscriptionPlan;
+  operationContext: Parameters<typeof executeQueryPlan>[3];
+  request: { query: string; operationName?: string; variables: Record<string, unknown> };
+  sources: () => ServiceMap;
+  context: GatewayContext;
+  logger: Logger;
+}
+
+/**
+ * One event as the client sees it: `executeQueryPlan` takes neither a Subscription node nor
+ * seed data, so it runs `Sequence[primary, rest]` with the primary fetch answered by a copy of
+ * the event (merging mutates it). The gateway's own result shaping then handles aliases,
+ * fragments, `__typename` and `@include`, and strips the key fields the planner added. Errors
+ * are renamed to the owning subgraph and masked as on HTTP (shared/DESIGN.md §8).
+ */
+export async function resolveEvent(
+  execution: EventExecution,
+  event: UpstreamEvent,
+): Promise<ExecutionResult> {
+  const { plan, planner } = execution;
+  const owner = plan.primary.serviceName;
+  const primary = { ...plan.primary, serviceName: EVENT_SOURCE };
+  const queryPlan: QueryPlan = {
+    kind: 'QueryPlan',
+    node: plan.rest ? { kind: 'Sequence', nodes: [primary, plan.rest] } : primary,
+  };
+  const eventSource: GraphQLDataSource = {
+    process: () =>
+      Promise.resolve({
+        data: event.data ? structuredClone(event.data) : null,
+        ...(event.errors?.length ? { errors: structuredClone([...event.errors]) } : {}),
+      }),
+  };
+  const requestContext = {
+    request: execution.request,
+    context: execution.context,
+    // Must be an object, or any subgraph error adds a spurious one (DESIGN §8).
+    metrics: {},
+    logger: execution.logger,
+    operationName: execution.request.operationName ?? null,
+  } as unknown as GatewayGraphQLRequestContext<GatewayContext>;
+  const result = await executeQueryPlan(
+    queryPlan,
+    { ...execution.sources(), [EVENT_SOURCE]: eventSource },
+    requestContext,
+    execution.operationContext,
+    planner.supergraphSchema,
+    planner.apiSchema,
+  );
+  return {
+    ...(result.data !== undefined ? { data: result.data } : {}),
+    ...(result.errors?.length
+      ? { errors: sendable(result.errors.map((error) => masked(renamed(error, owner)))) }
+      : {}),
+  } as ExecutionResult;
+}
+
+/** Masked errors as graphql-ws sends them (it calls `toJSON` on each): the mask is kept. */
+export function sendable(errors: readonly GraphQLFormattedError[]): GraphQLError[] {
+  return errors.map(
+    (error) =>
+      new GraphQLError(error.message, {
+        ...(error.path ? { path: error.path } : {}),
+        ...(error.extensions ? { extensions: error.extensions } : {}),
+      }),
+  );
+}
+
+function renamed(error: GraphQLError, owner: string): GraphQLError {
+  const extensions = { ...error.extensions };
+  if (extensions['serviceName'] === EVENT_SOURCE) extensions['serviceName'] = owner;
+  return new GraphQLError(error.message.replaceAll(EVENT_SOURCE, owner), {
+    ...(error.path ? { path: error.path } : {}),
+    originalError: error.originalError ?? undefined,
+    extensions,
+  });
+}
+
+/** As on HTTP: codes the client may see are kept, everything else is an internal error. */
+export function masked(error: GraphQLError): GraphQLFormattedError {
+  return maskError(error.toJSON(), error);
+}

@@ -1,0 +1,60 @@
+import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+
+/** A client subscription's plan: `primary` opens the stream on its owner, `rest` runs per event. */
+export interface SubscriptionPlan {
+  primary: FetchNode;
+  rest?: PlanNode;
+}
+
+/**
+ * The query planner over the supergraph the gateway serves, for subscriptions (stock
+ * `@apollo/gateway` refuses them; shared/DESIGN.md §8). Plans are kept in a bounded LRU:
+ * planning costs about a millisecond, and the same few operations come back all the time.
+ */
+export class SubscriptionPlanner {
+  /** The graphql-js supergraph schema `executeQueryPlan` takes. */
+  readonly supergraphSchema: GraphQLSchema;
+  /** The client-facing API schema (federation-internals form, for `executeQueryPlan`). */
+  readonly apiSchema: Schema;
+  /** The client-facing API schema clients' operations are validated against. */
+  readonly schema: GraphQLSchema;
+  private readonly planner: QueryPlanner;
+  private readonly plans = new Map<string, SubscriptionPlan>();
+
+  constructor(
+    supergraphSdl: string,
+    private readonly maxPlans = 500,
+  ) {
+    const supergraph = Supergraph.build(supergraphSdl);
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.apiSchema = supergraph.apiSchema();
+    this.schema = this.apiSchema.toGraphQLJSSchema();
+    this.planner = new QueryPlanner(supergraph);
+  }
+
+  /** The plan of a validated subscription document (keyed by its text and operation name). */
+  plan(document: DocumentNode, text: string, operationName: string | undefined): SubscriptionPlan {
+    const key = `${operationName ?? ''}\n${text}`;
+    const cached = this.plans.get(key);
+    if (cached) {
+      this.plans.delete(key);
+      this.plans.set(key, cached);
+      return cached;
+    }
+    const operation = operationFromDocument(this.apiSchema, document, { operationName });
+    const node = this.planner.buildQueryPlan(operation).node;
+    if (node?.kind !== 'Subscription') throw new Error('the operation is not a subscription');
+    const plan: SubscriptionPlan = {
+      primary: node.primary,
+      ...(node.rest ? { rest: node.rest } : {}),
+    };
+    this.plans.set(key, plan);
+    if (this.plans.size > this.maxPlans) {
+      const oldest = this.plans.keys().next().value;
+      if (oldest !== undefined) this.plans.delete(oldest);
+    }
+    return plan;
+  }
+}
