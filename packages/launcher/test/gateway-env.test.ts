@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LauncherConfig } from '../src/config.js';
 import type { DevKeys } from '../src/dev-keys.js';
+import { defaultSubgraphUrl, subgraphs, type SubgraphName } from '@jobber/supergraph';
 import { DEVELOPMENT_RATE_LIMITS, gatewayEnv } from '../src/service-env.js';
 
 const keys: DevKeys = {
   internal: { privateKeyPem: 'internal-private', publicKeyPem: 'internal-public' },
   accessTokens: { privateKeyPem: 'tokens-private', publicKeyPem: 'tokens-public' },
 };
-const urls = { auth: 'http://127.0.0.1:4001/graphql', users: 'http://127.0.0.1:4002/graphql' };
+const urls = Object.fromEntries(
+  subgraphs.map(({ name }) => [name, defaultSubgraphUrl(name)]),
+) as Record<SubgraphName, string>;
 
 function config(inherited: Record<string, string>): LauncherConfig {
   return {
