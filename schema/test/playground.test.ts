@@ -29,6 +29,11 @@ if (!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)
       '(apt-get install -y chromium; JOBBER_REQUIRE_BROWSER=1 makes this a failure)',
   );
 
+/** GraphiQL's CodeMirror 5 editor instance, as it hangs on the editor's element. */
+interface ParsedEditor {
+  CodeMirror?: { documentAST?: { definitions?: { operation?: string }[] } | null };
+}
+
 describe.skipIf(!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)('the playground', () => {
   let supergraph: TestSupergraph;
   let browser: BrowserContext;
@@ -152,6 +157,17 @@ describe.skipIf(!haveBrowser && !testConfig.JOBBER_REQUIRE_BROWSER)('the playgro
     await page.keyboard.insertText(
       'subscription {\n  ticks(stream: "playground") { seq stream user { username } }\n}\n',
     );
+    // GraphiQL re-parses the editor 100 ms after the last change, and its fetcher picks graphql-ws
+    // from that parse: run once the editor's own document says `subscription`.
+    await expect
+      .poll(() =>
+        editor.evaluate(
+          (element) =>
+            (element as unknown as ParsedEditor).CodeMirror?.documentAST?.definitions?.[0]
+              ?.operation ?? null,
+        ),
+      )
+      .toBe('subscription');
     await page.click('.graphiql-execute-button');
     await expect.poll(() => ticks.subscribers('playground'), { timeout: 20_000 }).toBe(1);
     const result = page.locator('.graphiql-response .CodeMirror');
