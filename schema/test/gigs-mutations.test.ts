@@ -165,4 +165,3 @@ describe('updateGig input and visibility', () => {
     );
   });
 });
-

@@ -1,5 +1,5 @@
 import type { TransactionalSqlClient } from '@jobber/events';
-import type { GigsConfig } from '../config.js';
+import type { GigsConfig, ReindexConfig } from '../config.js';
 import { PostgresSearchIndex } from './postgres-index.js';
 import type { SearchIndex } from './search-index.js';
 
@@ -9,7 +9,7 @@ import type { SearchIndex } from './search-index.js';
  * when it is set. Otherwise PostgreSQL, on the subgraph's own database.
  */
 export function searchIndexFromConfig(
-  _config: GigsConfig,
+  _config: GigsConfig | ReindexConfig,
   deps: { db: TransactionalSqlClient },
 ): SearchIndex {
   return new PostgresSearchIndex(deps.db);
