@@ -8,7 +8,7 @@ import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export type ServiceName = 'gateway' | 'auth' | 'users';
+export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs';
 
 export interface Launcher {
   process: ChildProcess;
@@ -39,12 +39,17 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 async function freePorts(): Promise<Record<ServiceName, number>> {
-  return { gateway: await freePort(), auth: await freePort(), users: await freePort() };
+  return {
+    gateway: await freePort(),
+    auth: await freePort(),
+    users: await freePort(),
+    gigs: await freePort(),
+  };
 }
 
 /** Spawns the launcher on free ports; it is up once its output says "Jobber is up". */
 export async function spawnLauncher(options: {
-  databases: { auth: TestDatabase; users: TestDatabase };
+  databases: { auth: TestDatabase; users: TestDatabase; gigs: TestDatabase };
   events: TestEventNames;
   dataDir: string;
 }): Promise<Launcher> {
@@ -59,11 +64,14 @@ export async function spawnLauncher(options: {
       GATEWAY_PORT: String(ports.gateway),
       AUTH_PORT: String(ports.auth),
       USERS_PORT: String(ports.users),
+      GIGS_PORT: String(ports.gigs),
       GATEWAY_ADMIN_PORT: String(adminPorts.gateway),
       AUTH_ADMIN_PORT: String(adminPorts.auth),
       USERS_ADMIN_PORT: String(adminPorts.users),
+      GIGS_ADMIN_PORT: String(adminPorts.gigs),
       AUTH_DATABASE_URL: databases.auth.url,
       USERS_DATABASE_URL: databases.users.url,
+      GIGS_DATABASE_URL: databases.gigs.url,
       AMQP_URL: events.amqpUrl,
       EVENTS_EXCHANGE: events.exchange,
       EVENTS_QUEUE_PREFIX: events.queuePrefix,

@@ -60,9 +60,9 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startLauncher(): Promise<Launcher> {
-  const [auth, users] = databases;
-  if (!auth || !users) throw new Error('no test databases');
-  const started = await spawnLauncher({ databases: { auth, users }, events, dataDir });
+  const [auth, users, gigs] = databases;
+  if (!auth || !users || !gigs) throw new Error('no test databases');
+  const started = await spawnLauncher({ databases: { auth, users, gigs }, events, dataDir });
   launcher = started;
   const output = started.output;
   const child = started.process;
@@ -107,7 +107,11 @@ async function expectAllPortsClosed(running: Launcher, except: number[] = []): P
 }
 
 beforeAll(async () => {
-  databases = [await createTestDatabase('auth'), await createTestDatabase('users')];
+  databases = [
+    await createTestDatabase('auth'),
+    await createTestDatabase('users'),
+    await createTestDatabase('gigs'),
+  ];
   mailbox = new Mailbox(databases[0]?.url ?? '');
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));
 });

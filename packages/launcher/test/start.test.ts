@@ -28,7 +28,11 @@ let launcher: Launcher | undefined;
 let mailbox: Mailbox | undefined;
 
 beforeAll(async () => {
-  databases = [await createTestDatabase('auth'), await createTestDatabase('users')];
+  databases = [
+    await createTestDatabase('auth'),
+    await createTestDatabase('users'),
+    await createTestDatabase('gigs'),
+  ];
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));
 });
 
@@ -48,9 +52,9 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('starts every subgraph and the gateway, serves a flow across them, and stops on Ctrl-C', async () => {
-    const [auth, users] = databases;
-    if (!auth || !users) throw new Error('no test databases');
-    const running = await spawnLauncher({ databases: { auth, users }, events, dataDir });
+    const [auth, users, gigs] = databases;
+    if (!auth || !users || !gigs) throw new Error('no test databases');
+    const running = await spawnLauncher({ databases: { auth, users, gigs }, events, dataDir });
     launcher = running;
     const output = () => running.output();
 
