@@ -42,7 +42,7 @@ describe('users.gig-counts: gigs.gig.* → the seller’s active gig count', () 
     return data.seller?.stats.gigCount;
   };
   const countIs = (expected: number, what: string) =>
-    eventually(async () => (await gigCount()) === expected, { what });
+    eventually(async () => (await gigCount()) === expected, { what, timeoutMs: 30_000 });
 
   it('counts published gigs, not paused or deleted ones, and ignores a late older event', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
