@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
+import { parseGigsConfig, startGigsService } from '@jobber/gigs';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import { operationFixtures } from './client/fixtures.js';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   supergraph = await startTestSupergraph({
     auth: (env) => startAuthService(parseAuthConfig(env)),
     users: (env) => startUsersService(parseUsersConfig(env)),
+    gigs: (env) => startGigsService(parseGigsConfig(env)),
   });
   world = createWorld(supergraph);
 });

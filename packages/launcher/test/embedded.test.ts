@@ -23,7 +23,7 @@ import { exited, freePort } from './launcher-harness.js';
 // the data. Both start times are printed. Own ports and data folder, so it runs beside anything.
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const services = ['gateway', 'auth', 'users', 'chat'] as const;
+const services = ['gateway', 'auth', 'users', 'gigs', 'chat'] as const;
 /** What a fresh machine does not have, and what the launcher must not touch. */
 const machinePorts = [5432, 5672];
 
@@ -57,10 +57,12 @@ function npmStart() {
     GATEWAY_PORT: String(ports['gateway']),
     AUTH_PORT: String(ports['auth']),
     USERS_PORT: String(ports['users']),
-    CHAT_PORT: String(ports['chat']),
+    GIGS_PORT: String(ports['gigs']),
     GATEWAY_ADMIN_PORT: String(ports['gatewayAdmin']),
     AUTH_ADMIN_PORT: String(ports['authAdmin']),
     USERS_ADMIN_PORT: String(ports['usersAdmin']),
+    GIGS_ADMIN_PORT: String(ports['gigsAdmin']),
+    CHAT_PORT: String(ports['chat']),
     CHAT_ADMIN_PORT: String(ports['chatAdmin']),
     // A fresh machine: no PostgreSQL, no RabbitMQ.
     TEST_POSTGRES_URL: `postgresql://postgres@127.0.0.1:${ports['closed']}/postgres`,
@@ -73,6 +75,7 @@ function npmStart() {
     'AMQP_URL',
     'AUTH_DATABASE_URL',
     'USERS_DATABASE_URL',
+    'GIGS_DATABASE_URL',
     'CHAT_DATABASE_URL',
   ]);
   const env = Object.fromEntries(Object.entries(inherited).filter(([name]) => !unset.has(name)));

@@ -8,7 +8,7 @@ import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export type ServiceName = 'gateway' | 'auth' | 'users' | 'chat';
+export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat';
 
 export interface Launcher {
   process: ChildProcess;
@@ -43,13 +43,14 @@ async function freePorts(): Promise<Record<ServiceName, number>> {
     gateway: await freePort(),
     auth: await freePort(),
     users: await freePort(),
+    gigs: await freePort(),
     chat: await freePort(),
   };
 }
 
 /** Spawns the launcher on free ports; it is up once its output says "Jobber is up". */
 export async function spawnLauncher(options: {
-  databases: { auth: TestDatabase; users: TestDatabase; chat: TestDatabase };
+  databases: { auth: TestDatabase; users: TestDatabase; gigs: TestDatabase; chat: TestDatabase };
   events: TestEventNames;
   dataDir: string;
 }): Promise<Launcher> {
@@ -64,13 +65,16 @@ export async function spawnLauncher(options: {
       GATEWAY_PORT: String(ports.gateway),
       AUTH_PORT: String(ports.auth),
       USERS_PORT: String(ports.users),
-      CHAT_PORT: String(ports.chat),
+      GIGS_PORT: String(ports.gigs),
       GATEWAY_ADMIN_PORT: String(adminPorts.gateway),
       AUTH_ADMIN_PORT: String(adminPorts.auth),
       USERS_ADMIN_PORT: String(adminPorts.users),
-      CHAT_ADMIN_PORT: String(adminPorts.chat),
+      GIGS_ADMIN_PORT: String(adminPorts.gigs),
       AUTH_DATABASE_URL: databases.auth.url,
       USERS_DATABASE_URL: databases.users.url,
+      GIGS_DATABASE_URL: databases.gigs.url,
+      CHAT_PORT: String(ports.chat),
+      CHAT_ADMIN_PORT: String(adminPorts.chat),
       CHAT_DATABASE_URL: databases.chat.url,
       AMQP_URL: events.amqpUrl,
       EVENTS_EXCHANGE: events.exchange,

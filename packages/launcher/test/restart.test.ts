@@ -60,9 +60,9 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startLauncher(): Promise<Launcher> {
-  const [auth, users, chat] = databases;
-  if (!auth || !users || !chat) throw new Error('no test databases');
-  const started = await spawnLauncher({ databases: { auth, users, chat }, events, dataDir });
+  const [auth, users, gigs, chat] = databases;
+  if (!auth || !users || !gigs || !chat) throw new Error('no test databases');
+  const started = await spawnLauncher({ databases: { auth, users, gigs, chat }, events, dataDir });
   launcher = started;
   const output = started.output;
   const child = started.process;
@@ -110,6 +110,7 @@ beforeAll(async () => {
   databases = [
     await createTestDatabase('auth'),
     await createTestDatabase('users'),
+    await createTestDatabase('gigs'),
     await createTestDatabase('chat'),
   ];
   mailbox = new Mailbox(databases[0]?.url ?? '');

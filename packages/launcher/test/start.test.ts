@@ -31,6 +31,7 @@ beforeAll(async () => {
   databases = [
     await createTestDatabase('auth'),
     await createTestDatabase('users'),
+    await createTestDatabase('gigs'),
     await createTestDatabase('chat'),
   ];
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));
@@ -52,9 +53,9 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('starts every subgraph and the gateway, serves a flow across them, and stops on Ctrl-C', async () => {
-    const [auth, users, chat] = databases;
-    if (!auth || !users || !chat) throw new Error('no test databases');
-    const running = await spawnLauncher({ databases: { auth, users, chat }, events, dataDir });
+    const [auth, users, gigs, chat] = databases;
+    if (!auth || !users || !gigs || !chat) throw new Error('no test databases');
+    const running = await spawnLauncher({ databases: { auth, users, gigs, chat }, events, dataDir });
     launcher = running;
     const output = () => running.output();
 

@@ -18,6 +18,56 @@ const device = (id: string): RequestOptions => ({ headers: { 'x-device-id': id }
  * a new operation without a fixture a compile error; the smoke test runs them all in order.
  */
 export const operationFixtures = {
+  CreateGig: operation(documents.CreateGigDocument, async (world) => {
+    const seller = await world.gigSeller();
+    return {
+      client: seller.client,
+      variables: {
+        input: {
+          title: 'I will design a minimalist logo',
+          description: 'Clean vector logos with unlimited revisions and all source files.',
+          category: 'graphics-design',
+          subCategory: 'logo-design',
+          tags: ['logo', 'branding'],
+          priceCents: 5_000,
+          deliveryDays: 3,
+        },
+      },
+      check: (data) =>
+        expect(data.createGig).toMatchObject({
+          active: true,
+          price: { amountCents: 5_000, currency: 'USD' },
+          seller: { id: seller.id, username: seller.username },
+        }),
+    };
+  }),
+
+  SearchGigs: operation(documents.SearchGigsDocument, async (world) => {
+    const title = `Smoke search gig ${uniqueTag()}`;
+    const { id } = await world.publishedGig(title);
+    return {
+      variables: {
+        query: title,
+        category: 'graphics-design',
+        sort: 'RELEVANCE' as const,
+        first: 5,
+      },
+      check: (data) => {
+        expect(data.searchGigs.edges[0]?.node.id).toBe(id);
+        expect(data.searchGigs.facets[0]?.category).toBe('graphics-design');
+      },
+    };
+  }),
+
+  GigPage: operation(documents.GigPageDocument, async (world) => {
+    const { id, seller } = await world.publishedGig(`Smoke gig page ${uniqueTag()}`);
+    return {
+      variables: { id },
+      check: (data) =>
+        expect(data.gig).toMatchObject({ id, seller: { username: seller.username } }),
+    };
+  }),
+
   Viewer: operation(documents.ViewerDocument, async (world) => {
     const member = await world.member();
     return {

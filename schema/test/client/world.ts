@@ -10,7 +10,12 @@ import {
   type Member,
   type TestSupergraph,
 } from '@jobber/test-kit';
-import { SignInDocument, type SessionFragment } from '../../generated/client/graphql.js';
+import {
+  CreateGigDocument,
+  SearchGigsDocument,
+  SignInDocument,
+  type SessionFragment,
+} from '../../generated/client/graphql.js';
 import { executeData } from './execute.js';
 
 /** The auth events that carry what an email would: a sign-in code or a one-time token. */
@@ -26,6 +31,10 @@ export interface World {
   member(): Promise<Member>;
   /** A new member who is a seller; `skills` replaces the default skills. */
   seller(skills?: string[]): Promise<Member>;
+  /** A new seller whose profile the gigs subgraph has received (users.seller.created). */
+  gigSeller(): Promise<Member>;
+  /** A gig published by a new seller, once search finds it; its id. */
+  publishedGig(title: string): Promise<{ id: string; seller: Member }>;
   /** A new session of the member on its sign-up device (SignIn with its device secret). */
   session(member: Member): Promise<SessionFragment>;
   /** The newest code or token auth had emailed to the user (read from auth's outbox). */
@@ -37,6 +46,8 @@ export function createWorld(supergraph: TestSupergraph): World {
   const authDatabase = supergraph.databases.auth;
   if (!authDatabase) throw new Error('the operation fixtures need the auth subgraph');
   const auth = new pg.Pool({ connectionString: authDatabase.url, max: 1 });
+  const gigsDatabase = supergraph.databases.gigs;
+  const gigs = gigsDatabase ? new pg.Pool({ connectionString: gigsDatabase.url, max: 1 }) : null;
 
   const member = async () => {
     const created = await signUpMember(supergraph.client, { username: `smoke_${uniqueTag()}` });
@@ -44,9 +55,45 @@ export function createWorld(supergraph: TestSupergraph): World {
     return created;
   };
 
+  const gigSeller = async () => {
+    if (!gigs) throw new Error('the gig fixtures need the gigs subgraph');
+    const created = await member();
+    await becomeSeller(created);
+    await eventually(
+      async () =>
+        (await gigs.query('SELECT 1 FROM sellers WHERE user_id = $1', [created.id])).rowCount === 1,
+      { timeoutMs: 10_000, intervalMs: 20, what: `gigs' seller row for ${created.username}` },
+    );
+    return created;
+  };
+
   return {
     client: supergraph.client,
     member,
+    gigSeller,
+    async publishedGig(title) {
+      const seller = await gigSeller();
+      const data = await executeData(seller.client, CreateGigDocument, {
+        input: {
+          title,
+          description: 'Clean vector logos with unlimited revisions and all source files.',
+          category: 'graphics-design',
+          subCategory: 'logo-design',
+          tags: ['logo', 'branding'],
+          priceCents: 5_000,
+          deliveryDays: 3,
+        },
+      });
+      const id = data.createGig.id;
+      await eventually(
+        async () =>
+          (
+            await executeData(supergraph.client, SearchGigsDocument, { query: title, first: 5 })
+          ).searchGigs.edges.some((edge) => edge.node.id === id),
+        { timeoutMs: 10_000, intervalMs: 20, what: `search finding ${title}` },
+      );
+      return { id, seller };
+    },
     async seller(skills) {
       const created = await member();
       await becomeSeller(created, skills ? { skills } : {});
@@ -78,6 +125,9 @@ export function createWorld(supergraph: TestSupergraph): World {
         { timeoutMs: 10_000, intervalMs: 20, what: `a ${type} event for ${userId}` },
       );
     },
-    close: () => auth.end(),
+    close: async () => {
+      await auth.end();
+      await gigs?.end();
+    },
   };
 }
