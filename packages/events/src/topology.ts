@@ -32,6 +32,22 @@ export const defaultDeliveryLimit = 20;
  */
 export const consumerTopology = [
   { name: 'users.accounts', types: ['auth.user.registered'], delivery: 'queue' },
+  {
+    name: 'users.gig-counts',
+    types: ['gigs.gig.published', 'gigs.gig.updated', 'gigs.gig.deleted'],
+    delivery: 'queue',
+  },
+  {
+    name: 'gigs.sellers',
+    types: ['users.seller.created', 'users.seller.updated'],
+    delivery: 'queue',
+  },
+  { name: 'gigs.ratings', types: ['reviews.review.created'], delivery: 'queue' },
+  {
+    name: 'gigs.search-index',
+    types: ['gigs.gig.published', 'gigs.gig.updated', 'gigs.gig.deleted'],
+    delivery: 'queue',
+  },
   // Every gateway process keeps its own set of revoked sessions (gateway/src/revoked-sessions.ts).
   { name: 'gateway.revoked-sessions', types: ['auth.sessions.revoked'], delivery: 'broadcast' },
 ] as const satisfies ConsumerTopology;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const subgraphs = [
   { name: 'auth', port: 4001 },
   { name: 'users', port: 4002 },
+  { name: 'gigs', port: 4003 },
 ] as const;
 
 export type SubgraphName = (typeof subgraphs)[number]['name'];

@@ -1,0 +1,23 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Typed resolvers from this subgraph's SDL (`npm run generate`; output is not committed).
+const config: CodegenConfig = {
+  schema: 'src/schema.graphql',
+  generates: {
+    'src/generated/graphql.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        federation: true,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        contextType: '../context.js#GigsContext',
+        scalars: { DateTime: 'Date', ID: 'string' },
+        mappers: {
+          User: '../gigs.js#UserReference',
+          Gig: '../gigs.js#GigRecord',
+        },
+      },
+    },
+  },
+};
+export default config;

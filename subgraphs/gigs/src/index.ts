@@ -1,0 +1,2 @@
+export { loadGigsConfig, parseGigsConfig, type GigsConfig } from './config.js';
+export { startGigsService, subgraph } from './service.js';

@@ -1,0 +1,279 @@
+import type { SqlClient, TransactionalSqlClient } from '@jobber/events';
+import { searchWords, vocabularyWords } from './search-text.js';
+import type {
+  CategoryFacet,
+  GigDocument,
+  GigSort,
+  SearchHit,
+  SearchIndex,
+  SearchQuery,
+  SearchResult,
+} from './search-index.js';
+
+/**
+ * Search on PostgreSQL (the default): `gig_search_documents` with a weighted tsvector (title A,
+ * tags B, description C) under a GIN index; the last word matches as a prefix; a word found in no
+ * title or tag is widened with its nearest `search_terms` by pg_trgm similarity (typos). User text
+ * only reaches `to_tsquery` as letters and digits (search-text.ts), and always as a bind value.
+ */
+
+/** Nearest vocabulary words kept for an unknown word, and how alike they must be. */
+const MAX_CORRECTIONS = 3;
+const MIN_SIMILARITY = 0.25;
+
+interface SortSpec {
+  /** SQL for the sort value (float8), over `d` (the document) and `q.q` (the tsquery). */
+  key: string;
+  descending: boolean;
+}
+
+const sorts: Record<GigSort, SortSpec> = {
+  RELEVANCE: { key: 'round(ts_rank(d.document, q.q)::numeric, 6)::float8', descending: true },
+  NEWEST: { key: '(extract(epoch FROM d.created_at) * 1000)::float8', descending: true },
+  PRICE_ASC: { key: 'd.price_cents::float8', descending: false },
+  PRICE_DESC: { key: 'd.price_cents::float8', descending: true },
+  RATING: { key: 'd.rating_average', descending: true },
+};
+
+const DOCUMENT_VECTOR = `setweight(to_tsvector('english', r.title), 'A')
+  || setweight(to_tsvector('english', array_to_string(r.tags, ' ')), 'B')
+  || setweight(to_tsvector('english', r.description), 'C')`;
+
+const DOCUMENT_COLUMNS = `gig_id, seller_id, seller_username, seller_full_name, title, description,
+  category, sub_category, tags, price_cents, currency, delivery_days, active, rating_count,
+  rating_average, created_at, updated_at, version, document`;
+
+const RECORD_TYPE = `r(gig_id uuid, seller_id uuid, seller_username text, seller_full_name text,
+  title text, description text, category text, sub_category text, tags text[], price_cents int,
+  currency text, delivery_days int, active boolean, rating_count int, rating_average float8,
+  created_at timestamptz, updated_at timestamptz, version int)`;
+
+function recordsJson(documents: readonly GigDocument[]): string {
+  return JSON.stringify(
+    documents.map((doc) => ({
+      gig_id: doc.gigId,
+      seller_id: doc.sellerId,
+      seller_username: doc.sellerUsername,
+      seller_full_name: doc.sellerFullName,
+      title: doc.title,
+      description: doc.description,
+      category: doc.category,
+      sub_category: doc.subCategory,
+      tags: doc.tags,
+      price_cents: doc.priceCents,
+      currency: doc.currency,
+      delivery_days: doc.deliveryDays,
+      active: doc.active,
+      rating_count: doc.ratingCount,
+      rating_average: doc.ratingAverage,
+      created_at: doc.createdAt.toISOString(),
+      updated_at: doc.updatedAt.toISOString(),
+      version: doc.version,
+    })),
+  );
+}
+
+interface Row {
+  kind: 'hit' | 'total' | 'facet';
+  key: string | null;
+  sort_value: number | null;
+  n: bigint | number;
+}
+
+export class PostgresSearchIndex implements SearchIndex {
+  readonly name = 'postgres';
+  /** The index is a table of the gigs database: when it fails, so does everything else. */
+  readonly critical = true;
+
+  constructor(private readonly db: TransactionalSqlClient) {}
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const words = searchWords(query.text);
+    const tsquery = words.length > 0 ? await this.tsquery(words) : '';
+    const sort: GigSort = tsquery === '' && query.sort === 'RELEVANCE' ? 'NEWEST' : query.sort;
+    const spec = sorts[sort];
+    const order = spec.descending ? 'DESC' : 'ASC';
+    const cursorOp = spec.descending ? '<' : '>';
+    const rows = await this.db.$queryRawUnsafe<Row[]>(
+      `WITH q AS (SELECT to_tsquery('english', $1::text) AS q),
+      matched AS (
+        SELECT d.gig_id, d.category, d.sub_category, ${spec.key} AS sort_value
+        FROM gig_search_documents d, q
+        WHERE d.active
+          AND ($1::text = '' OR d.document @@ q.q)
+          AND ($2::int IS NULL OR d.price_cents >= $2::int)
+          AND ($3::int IS NULL OR d.price_cents <= $3::int)
+          AND ($4::int IS NULL OR d.delivery_days <= $4::int)
+          AND ($5::float8 IS NULL OR d.rating_average >= $5::float8)
+      ),
+      filtered AS (
+        SELECT * FROM matched
+        WHERE $6::text IS NULL OR category = $6::text OR sub_category = $6::text
+      ),
+      page AS (
+        SELECT gig_id, sort_value FROM filtered
+        WHERE $7::float8 IS NULL
+          OR sort_value ${cursorOp} $7::float8
+          OR (sort_value = $7::float8 AND gig_id > $8::uuid)
+        ORDER BY sort_value ${order}, gig_id ASC
+        LIMIT $9::int
+      )
+      SELECT 'hit' AS kind, gig_id::text AS key, sort_value,
+        row_number() OVER (ORDER BY sort_value ${order}, gig_id ASC) AS n
+      FROM page
+      UNION ALL SELECT 'total', NULL, NULL, count(*) FROM filtered
+      UNION ALL SELECT 'facet', category, NULL, count(*) FROM matched GROUP BY category`,
+      tsquery,
+      query.minPriceCents,
+      query.maxPriceCents,
+      query.maxDeliveryDays,
+      query.minRating,
+      query.category,
+      query.after?.value ?? null,
+      query.after?.gigId ?? null,
+      query.first + 1,
+    );
+    const hits = rows
+      .filter((row) => row.kind === 'hit')
+      .sort((a, b) => Number(a.n) - Number(b.n))
+      .map((row) => ({ gigId: row.key ?? '', sortValue: Number(row.sort_value) }));
+    const facets: CategoryFacet[] = rows
+      .filter((row) => row.kind === 'facet')
+      .map((row) => ({ category: row.key ?? '', count: Number(row.n) }))
+      .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
+    const total = rows.find((row) => row.kind === 'total');
+    return {
+      hits: hits.slice(0, query.first),
+      hasNextPage: hits.length > query.first,
+      totalCount: Number(total?.n ?? 0),
+      facets,
+    };
+  }
+
+  /**
+   * The tsquery text for the words: each word AND-ed, the last as a prefix; a word no title or
+   * tag holds is OR-ed with its nearest vocabulary words. Only letters and digits reach it.
+   */
+  private async tsquery(words: readonly string[]): Promise<string> {
+    const rows = await this.db.$queryRawUnsafe<{ word: string; known: boolean; near: string[] }[]>(
+      `SELECT w.word,
+        EXISTS (SELECT 1 FROM search_terms t WHERE t.term = w.word OR t.term LIKE w.word || '%') AS known,
+        ARRAY(
+          SELECT t.term FROM search_terms t
+          WHERE similarity(t.term, w.word) >= $2::float4
+          ORDER BY similarity(t.term, w.word) DESC, t.term
+          LIMIT $3::int
+        ) AS near
+      FROM unnest($1::text[]) AS w(word)`,
+      words,
+      MIN_SIMILARITY,
+      MAX_CORRECTIONS,
+    );
+    const byWord = new Map(rows.map((row) => [row.word, row]));
+    return words
+      .map((word, index) => {
+        const prefix = index === words.length - 1 ? ':*' : '';
+        const row = byWord.get(word);
+        const near = row && !row.known ? row.near.filter((term) => term !== word) : [];
+        const alternatives = [`${word}${prefix}`, ...near];
+        return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' | ')})`;
+      })
+      .join(' & ');
+  }
+
+  async similar(gigId: string, first: number): Promise<SearchHit[]> {
+    const rows = await this.db.$queryRawUnsafe<{ gig_id: string; score: number }[]>(
+      `WITH g AS (SELECT * FROM gig_search_documents WHERE gig_id = $1::uuid AND active)
+      SELECT d.gig_id::text AS gig_id,
+        (3 * cardinality(ARRAY(SELECT unnest(d.tags) INTERSECT SELECT unnest(g.tags)))
+          + 2 * (d.sub_category = g.sub_category)::int
+          + (d.category = g.category)::int
+          + similarity(d.title, g.title))::float8 AS score
+      FROM gig_search_documents d, g
+      WHERE d.active AND d.gig_id <> g.gig_id
+        AND (d.category = g.category OR d.tags && g.tags)
+      ORDER BY score DESC, d.gig_id ASC
+      LIMIT $2::int`,
+      gigId,
+      first,
+    );
+    return rows.map((row) => ({ gigId: row.gig_id, sortValue: Number(row.score) }));
+  }
+
+  async topRated(category: string | null, first: number): Promise<SearchHit[]> {
+    const rows = await this.db.$queryRawUnsafe<{ gig_id: string; rating_average: number }[]>(
+      `SELECT gig_id::text AS gig_id, rating_average FROM gig_search_documents
+      WHERE active AND rating_count > 0
+        AND ($1::text IS NULL OR category = $1::text OR sub_category = $1::text)
+      ORDER BY rating_average DESC, rating_count DESC, gig_id ASC
+      LIMIT $2::int`,
+      category,
+      first,
+    );
+    return rows.map((row) => ({ gigId: row.gig_id, sortValue: Number(row.rating_average) }));
+  }
+
+  async upsert(documents: readonly GigDocument[]): Promise<void> {
+    if (documents.length === 0) return;
+    await this.write(this.db, documents, true);
+  }
+
+  private async write(db: SqlClient, documents: readonly GigDocument[], versioned: boolean) {
+    await db.$executeRawUnsafe(
+      `INSERT INTO gig_search_documents AS s (${DOCUMENT_COLUMNS})
+      SELECT r.*, ${DOCUMENT_VECTOR} FROM jsonb_to_recordset($1::jsonb) AS ${RECORD_TYPE}
+      ON CONFLICT (gig_id) DO UPDATE SET
+        seller_id = EXCLUDED.seller_id, seller_username = EXCLUDED.seller_username,
+        seller_full_name = EXCLUDED.seller_full_name, title = EXCLUDED.title,
+        description = EXCLUDED.description, category = EXCLUDED.category,
+        sub_category = EXCLUDED.sub_category, tags = EXCLUDED.tags,
+        price_cents = EXCLUDED.price_cents, currency = EXCLUDED.currency,
+        delivery_days = EXCLUDED.delivery_days, active = EXCLUDED.active,
+        rating_count = EXCLUDED.rating_count, rating_average = EXCLUDED.rating_average,
+        created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+        version = EXCLUDED.version, document = EXCLUDED.document
+      ${versioned ? 'WHERE s.version <= EXCLUDED.version' : ''}`,
+      recordsJson(documents),
+    );
+    const terms = [...new Set(documents.flatMap((doc) => vocabularyWords(doc.title, doc.tags)))];
+    await db.$executeRawUnsafe(
+      `INSERT INTO search_terms (term) SELECT unnest($1::text[]) ORDER BY 1
+      ON CONFLICT (term) DO UPDATE SET count = search_terms.count + 1`,
+      terms,
+    );
+  }
+
+  async remove(gigId: string, version: number): Promise<void> {
+    await this.db.$executeRawUnsafe(
+      'DELETE FROM gig_search_documents WHERE gig_id = $1::uuid AND version <= $2::int',
+      gigId,
+      version,
+    );
+  }
+
+  async rebuild(batches: AsyncIterable<readonly GigDocument[]>): Promise<{ documents: number }> {
+    // One transaction: readers see the old table until the new contents commit.
+    return this.db.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe('DELETE FROM gig_search_documents');
+        await tx.$executeRawUnsafe('DELETE FROM search_terms');
+        let documents = 0;
+        for await (const batch of batches) {
+          if (batch.length === 0) continue;
+          await this.write(tx, batch, false);
+          documents += batch.length;
+        }
+        return { documents };
+      },
+      { timeout: 30 * 60_000, maxWait: 10_000 },
+    );
+  }
+
+  async check(): Promise<void> {
+    await this.db.$queryRawUnsafe('SELECT 1 FROM gig_search_documents LIMIT 1');
+  }
+
+  async close(): Promise<void> {
+    // The Prisma client belongs to the service, which closes it.
+  }
+}
