@@ -5,6 +5,7 @@ import {
   toSource,
 } from '../src/search/elasticsearch-index.js';
 import { INDEX_MAPPINGS, INDEX_SETTINGS } from '../src/search/elasticsearch-mapping.js';
+import { rebuildIndex } from '../src/search/elasticsearch-reindex.js';
 import type { GigDocument, SearchQuery } from '../src/search/search-index.js';
 import { startEsStandIn, type EsStandIn, type RecordedRequest } from './elasticsearch-stand-in.js';
 
@@ -147,6 +148,7 @@ describe('search', () => {
           query: 'logo',
           fields: ['title^3', 'tags^2', 'description'],
           fuzziness: 'AUTO',
+          zero_terms_query: 'all',
         },
       },
       {
@@ -157,6 +159,7 @@ describe('search', () => {
                 query: 'desgin',
                 fields: ['title^3', 'tags^2', 'description'],
                 fuzziness: 'AUTO',
+                zero_terms_query: 'all',
               },
             },
             {
@@ -563,7 +566,7 @@ describe('the alias-swap rebuild', () => {
         : undefined,
     );
     const documents = [gig(), gig({ gigId: 'g2', version: 5 }), gig({ gigId: 'g3' })];
-    const report = await rebuilder.rebuild(batches(documents, 2));
+    const report = await rebuildIndex(rebuilder, batches(documents, 2));
     expect(report).toEqual({ documents: 3, index: name, replaced: ['gigs-initial'], caughtUp: 1 });
 
     const [create] = es.sent('PUT', `/${name}`);
@@ -620,7 +623,7 @@ describe('the alias-swap rebuild', () => {
     es.answer((request) =>
       request.path === '/_bulk' ? { body: { errors: false, items: [], took: 1 } } : undefined,
     );
-    await rebuilder.rebuild(batches([gig()], 10));
+    expect(await rebuilder.rebuild(batches([gig()], 10))).toEqual({ documents: 1 });
     const [swap] = es.sent('POST', '/_aliases');
     expect(swap?.body).toEqual({ actions: [{ add: { index: name, alias: 'gigs' } }] });
     expect(es.requests.filter((request) => request.method === 'DELETE')).toEqual([]);

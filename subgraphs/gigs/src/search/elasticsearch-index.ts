@@ -279,8 +279,10 @@ export class ElasticsearchIndex implements SearchIndex {
     }
   }
 
-  rebuild(batches: AsyncIterable<readonly GigDocument[]>): Promise<{ documents: number }> {
-    return rebuildIndex(this, batches);
+  /** The alias-swap rebuild (elasticsearch-reindex.ts); `rebuildIndex` tells what it replaced. */
+  async rebuild(batches: AsyncIterable<readonly GigDocument[]>): Promise<{ documents: number }> {
+    const { documents } = await rebuildIndex(this, batches);
+    return { documents };
   }
 
   /** Readiness: the cluster answers and is not red. */

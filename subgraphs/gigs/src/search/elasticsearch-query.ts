@@ -26,13 +26,19 @@ export function cleanText(text: string | null | undefined): string {
   return (text ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
 }
 
-/** The words of the query, split on white space only (the analyser does the rest). */
+/** The words of the query, split on white space only (the analyser does the rest), at most 10. */
 export function queryWords(text: string | null | undefined): string[] {
-  return cleanText(text).split(/\s+/u).filter(Boolean).slice(0, 16);
+  return cleanText(text).split(/\s+/u).filter(Boolean).slice(0, 10);
 }
 
+/**
+ * One word in any text field, typos allowed. A word the analyser leaves nothing of (`&`, a stop
+ * word like "will") matches everything (`zero_terms_query: all`): it neither narrows nor empties.
+ */
 function wordClause(word: string): Query {
-  return { multi_match: { query: word, fields: TEXT_FIELDS, fuzziness: 'AUTO' } };
+  return {
+    multi_match: { query: word, fields: TEXT_FIELDS, fuzziness: 'AUTO', zero_terms_query: 'all' },
+  };
 }
 
 function lastWordClause(word: string): Query {
