@@ -1,16 +1,18 @@
 import type { TransactionalSqlClient } from '@jobber/events';
 import type { GigsConfig } from '../config.js';
+import { ElasticsearchIndex } from './elasticsearch-index.js';
 import { PostgresSearchIndex } from './postgres-index.js';
 import type { SearchIndex } from './search-index.js';
 
 /**
- * The one place that picks the search implementation from the validated configuration.
- * Elasticsearch: when config.ts gains ELASTICSEARCH_URL, return the Elasticsearch index here
- * when it is set. Otherwise PostgreSQL, on the subgraph's own database.
+ * The one place that picks the search implementation from the validated configuration:
+ * Elasticsearch when ELASTICSEARCH_URL is set (docs/2026-12-02-elasticsearch.md), otherwise
+ * PostgreSQL on the subgraph's own database.
  */
 export function searchIndexFromConfig(
-  _config: GigsConfig,
+  config: GigsConfig,
   deps: { db: TransactionalSqlClient },
 ): SearchIndex {
+  if (config.elasticsearch) return new ElasticsearchIndex(config.elasticsearch);
   return new PostgresSearchIndex(deps.db);
 }
