@@ -11,6 +11,7 @@ import { parseGatewayConfig } from '@jobber/gateway';
 import { ADMIN_PORT_OFFSET, type SubgraphSettings } from '@jobber/service-kit';
 import { repoRoot, subgraphs, type SubgraphName } from '@jobber/supergraph';
 import { testConfig, uniqueTag } from '@jobber/test-kit';
+import { parseGigsConfig } from '@jobber/gigs';
 import { parseUsersConfig } from '@jobber/users';
 import {
   asList,
@@ -38,7 +39,7 @@ if (!tool) {
 
 /** Each subgraph's own config parser: a subgraph added to the one list must be added here. */
 const parseSubgraphConfig: Record<SubgraphName, (env: Record<string, string>) => SubgraphSettings> =
-  { auth: parseAuthConfig, users: parseUsersConfig };
+  { auth: parseAuthConfig, users: parseUsersConfig, gigs: parseGigsConfig };
 
 const temp = mkdtempSync(join(tmpdir(), 'jobber-compose-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -27,7 +27,13 @@ const tags = z
   .array(tag)
   .min(1, 'Give 1–5 tags.')
   .max(5, 'Give 1–5 tags.')
-  .transform((list) => [...new Map(list.map((item) => [item.toLowerCase(), item])).values()]);
+  // Case-insensitive duplicates dropped, the first spelling kept.
+  .transform((list) =>
+    list.filter(
+      (item, index) =>
+        list.findIndex((other) => other.toLowerCase() === item.toLowerCase()) === index,
+    ),
+  );
 const currency = z
   .string()
   .trim()

@@ -1,4 +1,10 @@
-import { EventConsumer, type ListedConsumer, type ListedHandlers } from '@jobber/events';
+import {
+  EventConsumer,
+  applyIfNewer,
+  type EventEnvelope,
+  type ListedConsumer,
+  type ListedHandlers,
+} from '@jobber/events';
 import type { ConsumerDefaults } from '@jobber/service-kit';
 import { registerBuyer } from './profiles.js';
 import type { UsersStore, UsersTransaction } from './store.js';
@@ -25,6 +31,38 @@ export function createAccountsConsumer(options: {
   return new EventConsumer({
     ...options.consumerOptions,
     name: ACCOUNTS_CONSUMER,
+    db: store.consumerDb,
+    handlers,
+  });
+}
+
+export const GIG_COUNTS_CONSUMER = 'users.gig-counts' satisfies ListedConsumer;
+
+/**
+ * `users.gig-counts`: gigs.gig.* → the seller's count of active gigs (SellerStats.gigCount).
+ * Versions compare-and-set per gig, so a late older event never undoes a newer one.
+ */
+export function createGigCountsConsumer(options: {
+  store: UsersStore;
+  consumerOptions: ConsumerDefaults;
+}): EventConsumer<UsersTransaction> {
+  const { store } = options;
+  const record = async (
+    event: EventEnvelope<'gigs.gig.published' | 'gigs.gig.updated' | 'gigs.gig.deleted'>,
+    tx: UsersTransaction,
+    active: boolean | null,
+  ) => {
+    if (!(await applyIfNewer(tx, 'users.gig-counts', event))) return;
+    await store.within(tx).recordSellerGig(event.data.gigId, event.data.sellerId, active);
+  };
+  const handlers: ListedHandlers<typeof GIG_COUNTS_CONSUMER, UsersTransaction> = {
+    'gigs.gig.published': (event, tx) => record(event, tx, event.data.active),
+    'gigs.gig.updated': (event, tx) => record(event, tx, event.data.active),
+    'gigs.gig.deleted': (event, tx) => record(event, tx, null),
+  };
+  return new EventConsumer({
+    ...options.consumerOptions,
+    name: GIG_COUNTS_CONSUMER,
     db: store.consumerDb,
     handlers,
   });

@@ -1,6 +1,6 @@
 import { defineSubgraph, subgraphContext } from '@jobber/service-kit';
 import { loadUsersConfig, parseUsersConfig } from './config.js';
-import { createAccountsConsumer } from './events.js';
+import { createAccountsConsumer, createGigCountsConsumer } from './events.js';
 import { Profiles } from './profiles.js';
 import { resolvers } from './resolvers/index.js';
 import { UsersStore, createPrisma } from './store.js';
@@ -17,7 +17,10 @@ export const subgraph = defineSubgraph({
     const store = new UsersStore(deps);
     return {
       context: subgraphContext(store, { profiles: new Profiles(store) }),
-      consumers: [createAccountsConsumer({ ...deps, store })],
+      consumers: [
+        createAccountsConsumer({ ...deps, store }),
+        createGigCountsConsumer({ ...deps, store }),
+      ],
     };
   },
 });

@@ -204,4 +204,24 @@ export class UsersStore extends SubgraphStore<UsersTransaction> {
     });
     return rows.map(toSeller);
   }
+
+  // Gig counts (gigs.gig.* events)
+
+  /**
+   * Records a seller's gig as active or not (`null`: deleted) and recounts the seller's active
+   * gigs into `gig_count`; a seller without a profile here only gets the gig row.
+   */
+  async recordSellerGig(gigId: string, sellerId: string, active: boolean | null): Promise<void> {
+    if (active === null) {
+      await this.db.sellerGig.deleteMany({ where: { gigId } });
+    } else {
+      await this.db.sellerGig.upsert({
+        where: { gigId },
+        create: { gigId, sellerId, active },
+        update: { active },
+      });
+    }
+    const gigCount = await this.db.sellerGig.count({ where: { sellerId, active: true } });
+    await this.db.seller.updateMany({ where: { userId: sellerId }, data: { gigCount } });
+  }
 }
