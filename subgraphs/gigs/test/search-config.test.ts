@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TransactionalSqlClient } from '@jobber/events';
-import { parseGigsConfig } from '../src/config.js';
+import { parseGigsConfig, parseReindexConfig } from '../src/config.js';
 import { ElasticsearchIndex } from '../src/search/elasticsearch-index.js';
 import { searchIndexFromConfig } from '../src/search/index-from-config.js';
 
@@ -35,6 +35,16 @@ describe('the search implementation from config', () => {
     expect(index.name).toBe('elasticsearch');
     expect(index.critical).toBe(false);
     expect((index as ElasticsearchIndex).alias).toBe('gigs-eu');
+    await index.close();
+  });
+
+  it('is the same choice for the reindex command (npm run search:reindex)', async () => {
+    const database = { DATABASE_URL: base.DATABASE_URL };
+    expect(searchIndexFromConfig(parseReindexConfig(database), { db }).name).toBe('postgres');
+    const config = parseReindexConfig({ ...database, ELASTICSEARCH_URL: 'http://127.0.0.1:9200' });
+    expect(config.elasticsearch).toEqual({ url: 'http://127.0.0.1:9200', alias: 'gigs' });
+    const index = searchIndexFromConfig(config, { db });
+    expect(index).toBeInstanceOf(ElasticsearchIndex);
     await index.close();
   });
 
