@@ -34,6 +34,8 @@ export function parseEnv<S extends z.ZodObject>(
 /** A service's admin port (health, readiness, metrics) defaults to its public port plus this. */
 export const ADMIN_PORT_OFFSET = 5000;
 
+const protocolOf = (value: string) => new URL(value).protocol.replace(/:$/, '');
+
 /** Common variable types, so every service spells them the same way. */
 export const envVar = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
@@ -42,7 +44,8 @@ export const envVar = {
     z
       .string()
       .url()
-      .refine((value) => protocols.includes(new URL(value).protocol.replace(/:$/, '')), {
+      // Runs even when .url() failed (zod 4 does not stop at the first issue): never throw.
+      .refine((value) => URL.canParse(value) && protocols.includes(protocolOf(value)), {
         message: `must be a ${protocols.join(' or ')} URL`,
       }),
   pem: (kind: 'PUBLIC KEY' | 'PRIVATE KEY') =>

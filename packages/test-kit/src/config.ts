@@ -21,6 +21,11 @@ const schema = z.object({
   TEST_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   /** `1` (CI): a missing Chromium fails the browser tests instead of skipping them. */
   JOBBER_REQUIRE_BROWSER: flag,
+  /**
+   * An Elasticsearch node for the gigs search suite's Elasticsearch run (each file on aliases of
+   * its own, deleted afterwards); unset, that run is skipped with the reason printed.
+   */
+  TEST_ELASTICSEARCH_URL: z.string().url().optional(),
 });
 
 function parse(source: Readonly<Record<string, string | undefined>>): z.infer<typeof schema> {
