@@ -55,7 +55,11 @@ describe('npm start', () => {
   it('starts every subgraph and the gateway, serves a flow across them, and stops on Ctrl-C', async () => {
     const [auth, users, gigs, chat] = databases;
     if (!auth || !users || !gigs || !chat) throw new Error('no test databases');
-    const running = await spawnLauncher({ databases: { auth, users, gigs, chat }, events, dataDir });
+    const running = await spawnLauncher({
+      databases: { auth, users, gigs, chat },
+      events,
+      dataDir,
+    });
     launcher = running;
     const output = () => running.output();
 
