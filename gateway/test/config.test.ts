@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@jobber/service-kit';
+import { defaultSubgraphUrl, subgraphs } from '@jobber/supergraph';
 import { parseGatewayConfig } from '../src/config.js';
 
 const pem = (type: 'pkcs8' | 'spki') => {
@@ -22,6 +23,7 @@ describe('gateway configuration', () => {
       CORS_ORIGINS: 'https://app.example, https://admin.example',
     });
     expect(config.subgraphUrls).toEqual({
+      ...Object.fromEntries(subgraphs.map(({ name }) => [name, defaultSubgraphUrl(name)])),
       auth: 'http://127.0.0.1:4001/graphql',
       users: 'http://users.internal:8080/graphql',
     });
