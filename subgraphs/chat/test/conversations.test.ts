@@ -54,7 +54,10 @@ describe('chat: conversations, messages and offers through the gateway', () => {
   let gigId: string;
 
   beforeAll(async () => {
-    kit = await ChatKit.start(slowTimers);
+    // The burst test sends 4× the pool's connections at once: on a loaded machine the last ones
+    // wait longer than the default 2 s for a connection. A send that held a second connection
+    // inside its transaction (the bug it guards against) would still deadlock the pool.
+    kit = await ChatKit.start({ ...slowTimers, DATABASE_POOL_TIMEOUT_MS: '20000' });
     [buyer, seller, stranger] = (await kit.register(3)) as [TestAccount, TestAccount, TestAccount];
     conversationId = await kit.converse(buyer, seller, 'Hi, can you draw a logo?');
     gigId = await kit.publishGig({ sellerId: seller.id });
