@@ -16,6 +16,7 @@ export {
 export { eventually } from './poll.js';
 export { deadLetterCount, queueLength } from './queues.js';
 export {
+  notStartedReadiness,
   startTestSupergraph,
   type FixtureSubgraph,
   type SubgraphStarter,

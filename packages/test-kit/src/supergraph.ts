@@ -173,3 +173,15 @@ export async function startTestSupergraph(
     stop,
   };
 }
+
+/**
+ * What the gateway's /readyz reports for each listed subgraph a test file did not start: the
+ * kit points the gateway at port 9 for those, which fetch refuses as a bad port.
+ */
+export function notStartedReadiness(started: readonly SubgraphName[]): Record<string, string> {
+  return Object.fromEntries(
+    allSubgraphs
+      .filter(({ name }) => !started.includes(name))
+      .map(({ name }) => [name, 'down: bad port']),
+  );
+}
