@@ -2,14 +2,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
+import { parseChatConfig, startChatService } from '@jobber/chat';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
+import { chatTimers } from './chat-kit.js';
 import { operationFixtures } from './client/fixtures.js';
 import { createWorld, type World } from './client/world.js';
 
 // The client contract's example operations (schema/operations/) as smoke tests: each runs through
 // the gateway against the composed supergraph without errors, with the variables its fixture
-// (test/client/fixtures.ts) gives, as the generated typed document a TypeScript client sends.
+// (test/client/fixtures.ts) gives, as the generated typed document a TypeScript client sends;
+// subscriptions over graphql-ws, until their first event.
 const operationsDir = new URL('../operations/', import.meta.url);
 const files = readdirSync(operationsDir)
   .filter((file) => file.endsWith('.graphql'))
@@ -33,6 +36,7 @@ beforeAll(async () => {
   supergraph = await startTestSupergraph({
     auth: (env) => startAuthService(parseAuthConfig(env)),
     users: (env) => startUsersService(parseUsersConfig(env)),
+    chat: (env) => startChatService(parseChatConfig({ ...env, ...chatTimers })),
   });
   world = createWorld(supergraph);
 });
