@@ -3,14 +3,17 @@ import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseGigsConfig, startGigsService } from '@jobber/gigs';
+import { parseChatConfig, startChatService } from '@jobber/chat';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
+import { chatTimers } from './chat-kit.js';
 import { operationFixtures } from './client/fixtures.js';
 import { createWorld, type World } from './client/world.js';
 
 // The client contract's example operations (schema/operations/) as smoke tests: each runs through
 // the gateway against the composed supergraph without errors, with the variables its fixture
-// (test/client/fixtures.ts) gives, as the generated typed document a TypeScript client sends.
+// (test/client/fixtures.ts) gives, as the generated typed document a TypeScript client sends;
+// subscriptions over graphql-ws, until their first event.
 const operationsDir = new URL('../operations/', import.meta.url);
 const files = readdirSync(operationsDir)
   .filter((file) => file.endsWith('.graphql'))
@@ -35,6 +38,7 @@ beforeAll(async () => {
     auth: (env) => startAuthService(parseAuthConfig(env)),
     users: (env) => startUsersService(parseUsersConfig(env)),
     gigs: (env) => startGigsService(parseGigsConfig(env)),
+    chat: (env) => startChatService(parseChatConfig({ ...env, ...chatTimers })),
   });
   world = createWorld(supergraph);
 });

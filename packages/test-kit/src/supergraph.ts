@@ -43,6 +43,11 @@ export interface TestSupergraph {
   trackQueue(name: string): void;
   /** The environment each subgraph was started with (to start another instance, or a consumer). */
   envFor(name: SubgraphName): Record<string, string>;
+  /**
+   * Another gateway process on the same keys and exchange, stopped at `stop()`: `env` overrides
+   * the first gateway's environment (e.g. `CHAT_URL` of another chat process).
+   */
+  startAnotherGateway(env?: Record<string, string>): Promise<RunningServer>;
   stop(): Promise<void>;
 }
 
@@ -62,12 +67,15 @@ export async function startTestSupergraph(
   const envs: Partial<Record<SubgraphName, Record<string, string>>> = {};
   const extraQueues: string[] = [];
   let gateway: RunningServer | undefined;
+  const moreGateways: RunningServer[] = [];
+  let gatewayEnv: Record<string, string> = {};
   const fixtureStops: (() => Promise<void>)[] = [];
   let supergraphDir: string | undefined;
   /** Auth's confirmation emails, read from its outbox (signUpMember finds them on the client). */
   const mail: { box?: Mailbox } = {};
 
   const stop = async () => {
+    await Promise.all(moreGateways.map((more) => more.stop(1_000)));
     await gateway?.stop(1_000);
     await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop(1_000)));
     await Promise.all(fixtureStops.map((stopFixture) => stopFixture()));
@@ -122,7 +130,7 @@ export async function startTestSupergraph(
       writeFileSync(file, composeSupergraph({}, fixtureUrls).supergraph);
       supergraphPath = { SUPERGRAPH_PATH: file };
     }
-    const gatewayConfig = parseGatewayConfig({
+    gatewayEnv = {
       ...supergraphPath,
       NODE_ENV: 'test',
       PORT: '0',
@@ -143,9 +151,9 @@ export async function startTestSupergraph(
       EVENTS_EXCHANGE: events.exchange,
       EVENTS_QUEUE_PREFIX: events.queuePrefix,
       ...options.gatewayEnv,
-    });
+    };
     gateway = await startGateway(
-      gatewayConfig,
+      parseGatewayConfig(gatewayEnv),
       createLogger({ service: 'gateway', level: testConfig.TEST_LOG_LEVEL }),
     );
   } catch (error) {
@@ -164,6 +172,14 @@ export async function startTestSupergraph(
     subgraphs,
     trackQueue(name) {
       extraQueues.push(name);
+    },
+    async startAnotherGateway(env = {}) {
+      const more = await startGateway(
+        parseGatewayConfig({ ...gatewayEnv, ...env }),
+        createLogger({ service: 'gateway', level: testConfig.TEST_LOG_LEVEL }),
+      );
+      moreGateways.push(more);
+      return more;
     },
     envFor(name) {
       const env = envs[name];

@@ -3,6 +3,7 @@ import { MEMBER_PASSWORD, uniqueTag, type RequestOptions } from '@jobber/test-ki
 import * as documents from '../../generated/client/graphql.js';
 import { executeData } from './execute.js';
 import { operation, type OperationFixture } from './operation-fixture.js';
+import { chatFixtures } from './chat-fixtures.js';
 import { signUpFixtures } from './sign-up-fixtures.js';
 
 /** Every generated `<Operation>Document`, by operation name. */
@@ -258,4 +259,5 @@ export const operationFixtures = {
   }),
 
   ...signUpFixtures,
+  ...chatFixtures,
 } satisfies Record<OperationName, OperationFixture>;

@@ -3,6 +3,7 @@ import {
   MEMBER_PASSWORD,
   becomeSeller,
   eventually,
+  signAccessToken,
   signUpMember,
   uniqueTag,
   waitForBuyerProfile,
@@ -16,6 +17,7 @@ import {
   SignInDocument,
   type SessionFragment,
 } from '../../generated/client/graphql.js';
+import { ChatWorld } from '../chat-kit.js';
 import { executeData } from './execute.js';
 
 /** The auth events that carry what an email would: a sign-in code or a one-time token. */
@@ -39,6 +41,12 @@ export interface World {
   session(member: Member): Promise<SessionFragment>;
   /** The newest code or token auth had emailed to the user (read from auth's outbox). */
   emailed(userId: string, secret: EmailedSecret): Promise<string>;
+  /** The gateway's URL (graphql-ws is on the same path). */
+  gatewayUrl: string;
+  /** An access token of the member (for a graphql-ws `connection_init`). */
+  token(member: Member): Promise<string>;
+  /** Chat's side: accounts it knows, presence rows (only with the chat subgraph running). */
+  chat(): ChatWorld;
   close(): Promise<void>;
 }
 
@@ -48,6 +56,7 @@ export function createWorld(supergraph: TestSupergraph): World {
   const auth = new pg.Pool({ connectionString: authDatabase.url, max: 1 });
   const gigsDatabase = supergraph.databases.gigs;
   const gigs = gigsDatabase ? new pg.Pool({ connectionString: gigsDatabase.url, max: 1 }) : null;
+  let chat: ChatWorld | undefined;
 
   const member = async () => {
     const created = await signUpMember(supergraph.client, { username: `smoke_${uniqueTag()}` });
@@ -125,7 +134,14 @@ export function createWorld(supergraph: TestSupergraph): World {
         { timeoutMs: 10_000, intervalMs: 20, what: `a ${type} event for ${userId}` },
       );
     },
-    close: async () => {
+    gatewayUrl: supergraph.gatewayUrl,
+    token: (of) => signAccessToken(supergraph.keys, { userId: of.id }),
+    chat() {
+      chat ??= ChatWorld.open(supergraph);
+      return chat;
+    },
+    async close() {
+      await chat?.close();
       await auth.end();
       await gigs?.end();
     },
