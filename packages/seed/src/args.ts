@@ -12,15 +12,18 @@ export interface SeedOptions {
 export interface Sizes {
   buyers: number;
   sellers: number;
+  gigs: number;
+  conversations: number;
 }
 
 export const DEFAULT_OPTIONS: SeedOptions = {
   seed: 42,
-  sizes: { buyers: 500, sellers: 200 },
+  sizes: { buyers: 500, sellers: 200, gigs: 2000, conversations: 300 },
   concurrency: 16,
 };
 
-export const USAGE = `Usage: npm run seed -- [--seed 42] [--buyers 500] [--sellers 200] [--concurrency 16]
+export const USAGE = `Usage: npm run seed -- [--seed 42] [--buyers 500] [--sellers 200] [--gigs 2000]
+                       [--conversations 300] [--concurrency 16]
 
 Builds a marketplace through the gateway's API (GATEWAY_URL, default http://127.0.0.1:4000/graphql),
 reading the sign-up emails from auth's outbox (AUTH_DATABASE_URL, default: npm start's database).`;
@@ -33,6 +36,8 @@ export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
       seed: { type: 'string' },
       buyers: { type: 'string' },
       sellers: { type: 'string' },
+      gigs: { type: 'string' },
+      conversations: { type: 'string' },
       concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -52,6 +57,12 @@ export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
     sizes: {
       buyers: count('buyers', values.buyers, DEFAULT_OPTIONS.sizes.buyers),
       sellers: count('sellers', values.sellers, DEFAULT_OPTIONS.sizes.sellers),
+      gigs: count('gigs', values.gigs, DEFAULT_OPTIONS.sizes.gigs),
+      conversations: count(
+        'conversations',
+        values.conversations,
+        DEFAULT_OPTIONS.sizes.conversations,
+      ),
     },
     concurrency: count('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency, 1),
   };
