@@ -22,6 +22,13 @@ export const DEFAULT_OPTIONS: SeedOptions = {
   concurrency: 16,
 };
 
+/**
+ * Above this many gigs the seed refuses `--gigs`, before making anything: through the API (a
+ * `createGig` each, as the seller) the search benchmark's 100,000 would take the best part of
+ * an hour; `npm run bench:search` writes them through gigs' store (docs/2026-12-02-seed-data.md).
+ */
+export const MAX_API_GIGS = 20_000;
+
 export const USAGE = `Usage: npm run seed -- [--seed 42] [--buyers 500] [--sellers 200] [--gigs 2000]
                        [--conversations 300] [--concurrency 16]
 
@@ -52,12 +59,21 @@ export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
     }
     return n;
   };
+  const gigs = count('gigs', values.gigs, DEFAULT_OPTIONS.sizes.gigs);
+  if (gigs > MAX_API_GIGS) {
+    throw new Error(
+      `--gigs ${gigs} is more than the seed makes through the API (at most ` +
+        `${MAX_API_GIGS.toLocaleString('en')}: a createGig each, about a minute per 2,000). For ` +
+        'search benchmarks on 100,000 gigs run `npm run bench:search -w @jobber/bench -- 100000`, ' +
+        "which writes them through gigs' store on a supergraph of its own.",
+    );
+  }
   return {
     seed: count('seed', values.seed, DEFAULT_OPTIONS.seed),
     sizes: {
       buyers: count('buyers', values.buyers, DEFAULT_OPTIONS.sizes.buyers),
       sellers: count('sellers', values.sellers, DEFAULT_OPTIONS.sizes.sellers),
-      gigs: count('gigs', values.gigs, DEFAULT_OPTIONS.sizes.gigs),
+      gigs,
       conversations: count(
         'conversations',
         values.conversations,

@@ -53,6 +53,8 @@ describe('the command line', () => {
     expect(parseSeedArgs(['--gigs', '100', '--conversations', '10'])).toMatchObject({
       sizes: { buyers: 500, sellers: 200, gigs: 100, conversations: 10 },
     });
+    expect(() => parseSeedArgs(['--gigs', '100000'])).toThrow(/npm run bench:search/);
+    expect(parseSeedArgs(['--gigs', '20000'])).toMatchObject({ sizes: { gigs: 20_000 } });
     expect(() => parseSeedArgs(['--buyers', 'many'])).toThrow(/--buyers must be a whole number/);
     expect(() => parseSeedArgs(['--gigz', '1'])).toThrow();
     expect(parseSeedArgs(['--help'])).toBe('help');

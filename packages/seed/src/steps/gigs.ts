@@ -8,13 +8,6 @@ const CREATE_GIG = 'mutation($input: CreateGigInput!) { createGig(input: $input)
 const SET_GIG_ACTIVE =
   'mutation($id: ID!, $active: Boolean!) { setGigActive(id: $id, active: $active) { active } }';
 
-/**
- * Above this many gigs the seed refuses `--gigs`: through the API (a `createGig` each, as the
- * seller) the search benchmark's 100,000 would take many minutes; `npm run bench:search` writes
- * them through gigs' store instead (docs/2026-12-02-seed-data.md).
- */
-export const MAX_API_GIGS = 20_000;
-
 /** gigs' sellers publish many gigs at once: a createGig is one short transaction, no hashing. */
 const GIG_CONCURRENCY = 32;
 
@@ -29,14 +22,6 @@ export const gigsStep: SeedStep = {
   total: ({ sizes, members }) => (members.sellers.length ? sizes.gigs : 0),
   async run(context, tick) {
     const { gateway, members } = context;
-    if (context.sizes.gigs > MAX_API_GIGS) {
-      throw new Error(
-        `--gigs ${context.sizes.gigs} is more than the seed makes through the API ` +
-          `(${MAX_API_GIGS.toLocaleString('en')}: a createGig each, minutes per 10,000). For search ` +
-          'benchmarks on 100,000 gigs run `npm run bench:search -w @jobber/bench -- 100000`, which ' +
-          "writes them through gigs' store on a supergraph of its own.",
-      );
-    }
     const { categories } = await gateway.data<{
       categories: { slug: string; subCategories: { slug: string; name: string }[] }[];
     }>('categories', CATEGORIES);
