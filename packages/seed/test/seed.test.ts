@@ -116,18 +116,25 @@ describe('npm run seed', () => {
     for (const buyer of result.members.buyers) {
       const data = await supergraph.client.as({ token: buyer.accessToken }).data<{
         conversations: {
+          pageInfo: { hasNextPage: boolean };
           edges: {
             node: {
               gig: { id: string } | null;
-              messages: { edges: { node: { offer: { state: string } | null } }[] };
+              messages: {
+                pageInfo: { hasNextPage: boolean };
+                edges: { node: { offer: { state: string } | null } }[];
+              };
             };
           }[];
         };
       }>(
-        `{ conversations(first: 100) { edges { node { gig { id }
-            messages(first: 100) { edges { node { offer { state } } } } } } } }`,
+        `{ conversations(first: 10) { pageInfo { hasNextPage } edges { node { gig { id }
+            messages(first: 10) { pageInfo { hasNextPage } edges { node { offer { state } } } } } } } }`,
       );
+      // Pages small enough for the gateway's cost limit, and none left over.
+      expect(data.conversations.pageInfo.hasNextPage).toBe(false);
       for (const { node } of data.conversations.edges) {
+        expect(node.messages.pageInfo.hasNextPage).toBe(false);
         seen.conversations++;
         seen.messages += node.messages.edges.length;
         for (const { node: message } of node.messages.edges) {
