@@ -112,7 +112,7 @@ describe('npm run seed', () => {
   });
 
   it('holds the conversations, messages, offers and reads it reports, seen by the buyers', async () => {
-    const seen = { conversations: 0, messages: 0, offers: 0, declined: 0, cancelled: 0 };
+    const seen = { conversations: 0, messages: 0, offers: 0, declined: 0, cancelled: 0, read: 0 };
     for (const buyer of result.members.buyers) {
       const data = await supergraph.client.as({ token: buyer.accessToken }).data<{
         conversations: {
@@ -120,6 +120,7 @@ describe('npm run seed', () => {
           edges: {
             node: {
               gig: { id: string } | null;
+              unreadCount: number;
               messages: {
                 pageInfo: { hasNextPage: boolean };
                 edges: { node: { offer: { state: string } | null } }[];
@@ -128,7 +129,7 @@ describe('npm run seed', () => {
           }[];
         };
       }>(
-        `{ conversations(first: 10) { pageInfo { hasNextPage } edges { node { gig { id }
+        `{ conversations(first: 10) { pageInfo { hasNextPage } edges { node { gig { id } unreadCount
             messages(first: 10) { pageInfo { hasNextPage } edges { node { offer { state } } } } } } } }`,
       );
       // Pages small enough for the gateway's cost limit, and none left over.
@@ -136,6 +137,8 @@ describe('npm run seed', () => {
       for (const { node } of data.conversations.edges) {
         expect(node.messages.pageInfo.hasNextPage).toBe(false);
         seen.conversations++;
+        // Every conversation has messages to both sides: none unread means that side read it.
+        if (node.unreadCount === 0) seen.read++;
         seen.messages += node.messages.edges.length;
         for (const { node: message } of node.messages.edges) {
           if (!message.offer) continue;
@@ -145,8 +148,15 @@ describe('npm run seed', () => {
         }
       }
     }
+    for (const seller of result.members.sellers) {
+      const data = await supergraph.client.as({ token: seller.accessToken }).data<{
+        conversations: { edges: { node: { unreadCount: number } }[] };
+      }>('{ conversations(first: 50) { edges { node { unreadCount } } } }');
+      seen.read += data.conversations.edges.filter(({ node }) => node.unreadCount === 0).length;
+    }
     expect(seen).toEqual({
       conversations: 12,
+      read: result.made['read conversations'],
       messages: result.made['messages'],
       offers: result.made['offers'],
       declined: result.made['declined offers'],
