@@ -205,8 +205,11 @@ describe('npm start with nothing configured (embedded)', () => {
 
     // The README's "Try it": the seed finds the gateway and auth's embedded database itself
     // (the data folder's password file), within the limits npm start gives development.
-    const seed = await runSeed(second.url, ['--seed', '3', '--buyers', '5', '--sellers', '2']);
-    expect(seed.output).toMatch(/Made 2 sellers, 5 buyers in [\d.]+ s/);
+    const sizes = ['--buyers', '5', '--sellers', '2', '--gigs', '20', '--conversations', '4'];
+    const seed = await runSeed(second.url, ['--seed', '3', ...sizes]);
+    expect(seed.output).toMatch(
+      /Made 2 sellers, 5 buyers, 20 gigs, .*4 conversations.* in [\d.]+ s/,
+    );
     expect(seed.code).toBe(0);
 
     expect(await ctrlC(second.child)).toBe(0);

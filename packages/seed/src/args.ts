@@ -12,15 +12,25 @@ export interface SeedOptions {
 export interface Sizes {
   buyers: number;
   sellers: number;
+  gigs: number;
+  conversations: number;
 }
 
 export const DEFAULT_OPTIONS: SeedOptions = {
   seed: 42,
-  sizes: { buyers: 500, sellers: 200 },
+  sizes: { buyers: 500, sellers: 200, gigs: 2000, conversations: 300 },
   concurrency: 16,
 };
 
-export const USAGE = `Usage: npm run seed -- [--seed 42] [--buyers 500] [--sellers 200] [--concurrency 16]
+/**
+ * Above this many gigs the seed refuses `--gigs`, before making anything: through the API (a
+ * `createGig` each, as the seller) the search benchmark's 100,000 would take the best part of
+ * an hour; `npm run bench:search` writes them through gigs' store (docs/2026-12-02-seed-data.md).
+ */
+export const MAX_API_GIGS = 20_000;
+
+export const USAGE = `Usage: npm run seed -- [--seed 42] [--buyers 500] [--sellers 200] [--gigs 2000]
+                       [--conversations 300] [--concurrency 16]
 
 Builds a marketplace through the gateway's API (GATEWAY_URL, default http://127.0.0.1:4000/graphql),
 reading the sign-up emails from auth's outbox (AUTH_DATABASE_URL, default: npm start's database).`;
@@ -33,6 +43,8 @@ export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
       seed: { type: 'string' },
       buyers: { type: 'string' },
       sellers: { type: 'string' },
+      gigs: { type: 'string' },
+      conversations: { type: 'string' },
       concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -47,11 +59,26 @@ export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
     }
     return n;
   };
+  const gigs = count('gigs', values.gigs, DEFAULT_OPTIONS.sizes.gigs);
+  if (gigs > MAX_API_GIGS) {
+    throw new Error(
+      `--gigs ${gigs} is more than the seed makes through the API (at most ` +
+        `${MAX_API_GIGS.toLocaleString('en')}: a createGig each, about a minute per 2,000). For ` +
+        'search benchmarks on 100,000 gigs run `npm run bench:search -w @jobber/bench -- 100000`, ' +
+        "which writes them through gigs' store on a supergraph of its own.",
+    );
+  }
   return {
     seed: count('seed', values.seed, DEFAULT_OPTIONS.seed),
     sizes: {
       buyers: count('buyers', values.buyers, DEFAULT_OPTIONS.sizes.buyers),
       sellers: count('sellers', values.sellers, DEFAULT_OPTIONS.sizes.sellers),
+      gigs,
+      conversations: count(
+        'conversations',
+        values.conversations,
+        DEFAULT_OPTIONS.sizes.conversations,
+      ),
     },
     concurrency: count('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency, 1),
   };

@@ -13,6 +13,16 @@ export interface SeededMember extends PlannedMember {
   deviceSecret: string;
 }
 
+/** A gig the seed published, for the steps that talk about gigs (conversations, orders, …). */
+export interface SeededGig {
+  id: string;
+  seller: SeededMember;
+  title: string;
+  priceCents: number;
+  deliveryDays: number;
+  active: boolean;
+}
+
 /** What every step gets: the gateway, the emails, its own random stream, the members so far. */
 export interface SeedContext {
   seed: number;
@@ -23,6 +33,8 @@ export interface SeedContext {
   progress: Progress;
   /** The members step fills these; later steps (gigs, orders, …) act as them. */
   members: { sellers: SeededMember[]; buyers: SeededMember[] };
+  /** The gigs step fills this. */
+  gigs: SeededGig[];
   /** Counts per kind for the summary (`buyers: 500`, `sellers: 200`, later `gigs`, …). */
   made: Record<string, number>;
   /** A random stream of its own per step, so steps do not shift each other's choices. */

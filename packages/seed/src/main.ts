@@ -3,7 +3,7 @@ import { parseSeedArgs, USAGE } from './args.js';
 import { loadSeedConfig } from './config.js';
 import { runSeed } from './run.js';
 
-/** `npm run seed -- [--seed 42] [--buyers 500] [--sellers 200]`: see run.ts and args.ts. */
+/** `npm run seed -- [--seed 42] [--buyers 500] [--sellers 200] [--gigs 2000] …`: see run.ts, args.ts. */
 const config = loadConfigOrExit('seed', () => loadSeedConfig());
 let options;
 try {

@@ -17,6 +17,7 @@ export interface SeedResult {
   made: Record<string, number>;
   skipped: string[];
   members: SeedContext['members'];
+  gigs: SeedContext['gigs'];
   operations: number;
   seconds: number;
 }
@@ -51,6 +52,7 @@ export async function runSeed(
     mailbox,
     progress,
     members: { sellers: [], buyers: [] },
+    gigs: [],
     made: {},
     random: randomFor(options.seed),
   };
@@ -80,6 +82,7 @@ export async function runSeed(
     made: context.made,
     skipped,
     members: context.members,
+    gigs: context.gigs,
     operations: gateway.sent,
     seconds,
   };

@@ -37,7 +37,12 @@ describe('the progress bar', () => {
 describe('the command line', () => {
   it('defaults to seed 42 at 500 buyers and 200 sellers', () => {
     expect(parseSeedArgs([])).toEqual(DEFAULT_OPTIONS);
-    expect(DEFAULT_OPTIONS.sizes).toEqual({ buyers: 500, sellers: 200 });
+    expect(DEFAULT_OPTIONS.sizes).toEqual({
+      buyers: 500,
+      sellers: 200,
+      gigs: 2000,
+      conversations: 300,
+    });
   });
 
   it('reads the seed and the sizes, and refuses what it does not know', () => {
@@ -45,6 +50,11 @@ describe('the command line', () => {
       seed: 7,
       sizes: { buyers: 20, sellers: 8 },
     });
+    expect(parseSeedArgs(['--gigs', '100', '--conversations', '10'])).toMatchObject({
+      sizes: { buyers: 500, sellers: 200, gigs: 100, conversations: 10 },
+    });
+    expect(() => parseSeedArgs(['--gigs', '100000'])).toThrow(/npm run bench:search/);
+    expect(parseSeedArgs(['--gigs', '20000'])).toMatchObject({ sizes: { gigs: 20_000 } });
     expect(() => parseSeedArgs(['--buyers', 'many'])).toThrow(/--buyers must be a whole number/);
     expect(() => parseSeedArgs(['--gigz', '1'])).toThrow();
     expect(parseSeedArgs(['--help'])).toBe('help');

@@ -1,6 +1,8 @@
 // @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
+import { parseChatConfig, startChatService } from '@jobber/chat';
+import { parseGigsConfig, startGigsService } from '@jobber/gigs';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import type { SeedOptions } from '../src/args.js';
@@ -8,12 +10,16 @@ import type { SeedStep } from '../src/context.js';
 import { planMembers, SEED_PASSWORD } from '../src/people.js';
 import { runSeed, type SeedResult } from '../src/run.js';
 
-// The seed against a real supergraph (auth + users, events on RabbitMQ), at a small size.
+// The seed against a real supergraph (auth, users, gigs, chat; events on RabbitMQ), small.
 let supergraph: TestSupergraph;
 let result: SeedResult;
 const output: string[] = [];
 const out = { write: (text: string) => output.push(text) };
-const options: SeedOptions = { seed: 42, sizes: { buyers: 20, sellers: 8 }, concurrency: 4 };
+const options: SeedOptions = {
+  seed: 42,
+  sizes: { buyers: 20, sellers: 8, gigs: 30, conversations: 12 },
+  concurrency: 4,
+};
 const target = () => ({
   gatewayUrl: supergraph.gatewayUrl,
   authDatabaseUrls: [supergraph.databases.auth?.url ?? ''],
@@ -24,6 +30,8 @@ beforeAll(async () => {
     {
       auth: (env) => startAuthService(parseAuthConfig(env)),
       users: (env) => startUsersService(parseUsersConfig(env)),
+      gigs: (env) => startGigsService(parseGigsConfig(env)),
+      chat: (env) => startChatService(parseChatConfig(env)),
     },
     // The seed reads the API's root fields by introspection (development, or the playground on).
     { gatewayEnv: { PLAYGROUND: 'true' } },
@@ -41,7 +49,7 @@ const SELLER = `query($username: String!) {
 
 describe('npm run seed', () => {
   it('makes the buyers and sellers it reports, through the API', async () => {
-    expect(result.made).toEqual({ sellers: 8, buyers: 20 });
+    expect(result.made).toMatchObject({ sellers: 8, buyers: 20 });
     expect(result.members.sellers).toHaveLength(8);
     expect(result.members.buyers).toHaveLength(20);
 
@@ -77,6 +85,86 @@ describe('npm run seed', () => {
     }
   });
 
+  it('publishes the gigs over every sub-category as the sellers, a few paused', async () => {
+    const { categories } = await supergraph.client.data<{
+      categories: { subCategories: { slug: string }[] }[];
+    }>('{ categories { subCategories { slug } } }');
+    const gigs: { id: string; active: boolean; subCategory: string; sellerId: string }[] = [];
+    for (const seller of result.members.sellers) {
+      const data = await supergraph.client.as({ token: seller.accessToken }).data<{
+        viewer: {
+          gigs: { edges: { node: { id: string; active: boolean; subCategory: string } }[] };
+        };
+      }>('{ viewer { gigs(first: 100) { edges { node { id active subCategory } } } } }');
+      gigs.push(...data.viewer.gigs.edges.map(({ node }) => ({ ...node, sellerId: seller.id })));
+    }
+    expect(gigs).toHaveLength(30);
+    expect(new Set(gigs.map((gig) => gig.subCategory))).toEqual(
+      new Set(categories.flatMap((category) => category.subCategories.map((sub) => sub.slug))),
+    );
+    expect(new Set(gigs.map((gig) => gig.sellerId)).size).toBe(8);
+    expect(gigs.filter((gig) => !gig.active)).toHaveLength(result.made['paused gigs'] ?? -1);
+    expect(
+      result.gigs.map((gig) => ({ id: gig.id, active: gig.active, sellerId: gig.seller.id })),
+    ).toEqual(
+      expect.arrayContaining(gigs.map(({ id, active, sellerId }) => ({ id, active, sellerId }))),
+    );
+  });
+
+  it('holds the conversations, messages, offers and reads it reports, seen by the buyers', async () => {
+    const seen = { conversations: 0, messages: 0, offers: 0, declined: 0, cancelled: 0, read: 0 };
+    for (const buyer of result.members.buyers) {
+      const data = await supergraph.client.as({ token: buyer.accessToken }).data<{
+        conversations: {
+          pageInfo: { hasNextPage: boolean };
+          edges: {
+            node: {
+              gig: { id: string } | null;
+              unreadCount: number;
+              messages: {
+                pageInfo: { hasNextPage: boolean };
+                edges: { node: { offer: { state: string } | null } }[];
+              };
+            };
+          }[];
+        };
+      }>(
+        `{ conversations(first: 10) { pageInfo { hasNextPage } edges { node { gig { id } unreadCount
+            messages(first: 10) { pageInfo { hasNextPage } edges { node { offer { state } } } } } } } }`,
+      );
+      // Pages small enough for the gateway's cost limit, and none left over.
+      expect(data.conversations.pageInfo.hasNextPage).toBe(false);
+      for (const { node } of data.conversations.edges) {
+        expect(node.messages.pageInfo.hasNextPage).toBe(false);
+        seen.conversations++;
+        // Every conversation has messages to both sides: none unread means that side read it.
+        if (node.unreadCount === 0) seen.read++;
+        seen.messages += node.messages.edges.length;
+        for (const { node: message } of node.messages.edges) {
+          if (!message.offer) continue;
+          seen.offers++;
+          if (message.offer.state === 'DECLINED') seen.declined++;
+          if (message.offer.state === 'CANCELLED') seen.cancelled++;
+        }
+      }
+    }
+    for (const seller of result.members.sellers) {
+      const data = await supergraph.client.as({ token: seller.accessToken }).data<{
+        conversations: { edges: { node: { unreadCount: number } }[] };
+      }>('{ conversations(first: 50) { edges { node { unreadCount } } } }');
+      seen.read += data.conversations.edges.filter(({ node }) => node.unreadCount === 0).length;
+    }
+    expect(seen).toEqual({
+      conversations: 12,
+      read: result.made['read conversations'],
+      messages: result.made['messages'],
+      offers: result.made['offers'],
+      declined: result.made['declined offers'],
+      cancelled: result.made['cancelled offers'],
+    });
+    expect(result.made['messages']).toBeGreaterThanOrEqual(24);
+  });
+
   it('makes the same members from the same seed number, and others from another', () => {
     const planned = planMembers(42, options.sizes);
     expect(planMembers(42, options.sizes)).toEqual(planned);
@@ -99,7 +187,9 @@ describe('npm run seed', () => {
   it('prints what it made, the shared password and a few usernames to sign in as', () => {
     const printed = output.join('');
     expect(printed).toContain('members: 8 sellers, 20 buyers in');
-    expect(printed).toMatch(/Made 8 sellers, 20 buyers in [\d.]+ s/);
+    expect(printed).toMatch(/gigs: 30 gigs, \d+ paused gigs in/);
+    expect(printed).toMatch(/conversations: 12 conversations, \d+ messages, \d+ offers/);
+    expect(printed).toMatch(/Made 8 sellers, 20 buyers, 30 gigs, .*12 conversations.* in [\d.]+ s/);
     expect(printed).toContain(SEED_PASSWORD);
     expect(printed).toContain(result.members.sellers[0]?.username);
     // Not a terminal: plain lines, no redrawing.
@@ -133,18 +223,18 @@ describe('npm run seed', () => {
 
   it('skips, with a line, a step whose subgraph is not in the API yet', async () => {
     let ran = false;
-    const gigs: SeedStep = {
-      name: 'gigs',
-      needs: ['createGig'],
+    const orders: SeedStep = {
+      name: 'orders',
+      needs: ['placeOrder'],
       total: () => 1,
       run: async () => {
         ran = true;
       },
     };
     const lines: string[] = [];
-    const skipped = await runSeed(target(), options, { write: (t) => lines.push(t) }, [gigs]);
+    const skipped = await runSeed(target(), options, { write: (t) => lines.push(t) }, [orders]);
     expect(ran).toBe(false);
-    expect(skipped.skipped).toEqual(['gigs']);
-    expect(lines.join('')).toContain('gigs: skipped (the API has no createGig yet)');
+    expect(skipped.skipped).toEqual(['orders']);
+    expect(lines.join('')).toContain('orders: skipped (the API has no placeOrder yet)');
   });
 });
