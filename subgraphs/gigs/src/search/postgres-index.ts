@@ -119,26 +119,49 @@ export class PostgresSearchIndex implements SearchIndex {
     const spec = sorts[sort];
     const order = spec.descending ? 'DESC' : 'ASC';
     const cursorOp = spec.descending ? '<' : '>';
-    // Two independent parts in one statement: the page (ordered, LIMIT first + 1, so a sorted
-    // filter-only page reads an index in order) and one aggregate pass for the facets and the
-    // total (no sort values computed for the counted rows).
+    const cursor = `($7::float8 IS NULL
+      OR sort_value ${cursorOp} $7::float8
+      OR (sort_value = $7::float8 AND gig_id > $8::uuid))`;
+    // With text, the matches are read once (a bitmap scan of the GIN index; the heap visit is
+    // the cost) and both the page and the counts come from that one pass. Without text, the page
+    // and the counts are independent parts: the page walks a sort index in order and stops at
+    // first + 1 rows, the counts are one index-only pass; no sort value is computed for them.
+    const source =
+      tsquery === ''
+        ? `page AS (
+          SELECT * FROM (
+            SELECT d.gig_id, d.category, d.sub_category, ${spec.key} AS sort_value, ${spec.order} AS o
+            FROM gig_search_documents d
+            WHERE ${MATCHES} AND ${IN_CATEGORY}
+          ) m
+          WHERE ${cursor}
+          ORDER BY o ${order}, gig_id ASC
+          LIMIT $9::int
+        ),
+        counts AS (
+          SELECT d.category, count(*) AS n, count(*) FILTER (WHERE ${IN_CATEGORY}) AS in_category
+          FROM gig_search_documents d
+          WHERE ${MATCHES}
+          GROUP BY d.category
+        )`
+        : `matched AS MATERIALIZED (
+          SELECT d.gig_id, d.category, (${IN_CATEGORY}) AS in_category, ${spec.key} AS sort_value
+          FROM gig_search_documents d
+          WHERE ${MATCHES}
+        ),
+        page AS (
+          SELECT gig_id, sort_value FROM matched
+          WHERE in_category AND ${cursor}
+          ORDER BY sort_value ${order}, gig_id ASC
+          LIMIT $9::int
+        ),
+        counts AS (
+          SELECT category, count(*) AS n, count(*) FILTER (WHERE in_category) AS in_category
+          FROM matched
+          GROUP BY category
+        )`;
     const rows = await this.db.$queryRawUnsafe<Row[]>(
-      `WITH page AS (
-        SELECT d.gig_id, ${spec.key} AS sort_value
-        FROM gig_search_documents d
-        WHERE ${MATCHES} AND ${IN_CATEGORY}
-          AND ($7::float8 IS NULL
-            OR ${spec.key} ${cursorOp} $7::float8
-            OR (${spec.key} = $7::float8 AND d.gig_id > $8::uuid))
-        ORDER BY ${spec.order} ${order}, d.gig_id ASC
-        LIMIT $9::int
-      ),
-      counts AS (
-        SELECT d.category, count(*) AS n, count(*) FILTER (WHERE ${IN_CATEGORY}) AS in_category
-        FROM gig_search_documents d
-        WHERE ${MATCHES}
-        GROUP BY d.category
-      )
+      `WITH ${source}
       SELECT 'hit' AS kind, gig_id::text AS key, sort_value,
         row_number() OVER (ORDER BY sort_value ${order}, gig_id ASC) AS n
       FROM page
