@@ -7,9 +7,9 @@ import {
   parseInput,
   requireViewer,
   type Caller,
-  type Connection,
   type CursorOf,
   type ForwardPageArgs,
+  type ForwardPageRequest,
 } from '@jobber/service-kit';
 import { createGigSchema, updateGigSchema } from './gig-input.js';
 import type { GigsStore } from './store.js';
@@ -53,11 +53,31 @@ const gigCursor = { createdAt: 'date', id: 'uuid' } as const;
 export type GigCursor = CursorOf<typeof gigCursor>;
 export const gigPages = cursorPages(gigCursor);
 
+/** One seller's page of gigs as the store reads it (`take` rows after the cursor). */
 export interface GigPageRequest {
   sellerId: string;
   active: boolean | null;
   take: number;
   after: GigCursor | null;
+}
+
+/** The same page for many sellers: one statement (store.gigsPages). */
+export type GigPagesRequest = Omit<GigPageRequest, 'sellerId'> & { sellerIds: readonly string[] };
+
+/** A loader key for a page (keys compare as strings): every field of the request, in order. */
+export function gigPageKey(page: GigPageRequest): string {
+  const after = page.after ? `${page.after.createdAt.toISOString()}|${page.after.id}` : '|';
+  return `${page.sellerId}|${String(page.active)}|${page.take}|${after}`;
+}
+
+export function parseGigPageKey(key: string): GigPageRequest {
+  const [sellerId = '', active, take, createdAt, id] = key.split('|');
+  return {
+    sellerId,
+    active: active === 'null' ? null : active === 'true',
+    take: Number(take),
+    after: createdAt && id ? { createdAt: new Date(createdAt), id } : null,
+  };
 }
 
 export function gigSnapshot(gig: GigRecord): EventData<'gigs.gig.published'> {
@@ -131,25 +151,22 @@ export class Gigs {
     });
   }
 
-  /** A seller's gigs, newest first: others see only active ones. */
-  async gigsOfUser(
+  /**
+   * Which of a seller's gigs the caller may page through, newest first: others see only active
+   * ones. `read` is null when the page is empty for this caller (no query needed); the resolver
+   * loads `read` through the per-request `gigsOfSeller` loader, so many sellers cost one statement.
+   */
+  sellerGigsPage(
     userId: string,
     args: ForwardPageArgs & { active?: boolean | null },
     caller: Caller,
-  ): Promise<Connection<GigRecord>> {
+  ): { request: ForwardPageRequest<GigCursor>; read: GigPageRequest | null } {
     const request = gigPages.forward(args);
     const own = caller.viewer?.id === userId;
     const active = own ? (args.active ?? null) : true;
-    if (!isUuid(userId) || (!own && args.active === false)) {
-      return gigPages.connection([], request);
-    }
-    const rows = await this.store.gigsPage({
-      sellerId: userId,
-      active,
-      take: request.take + 1,
-      after: request.after,
-    });
-    return gigPages.connection(rows, request);
+    if (!isUuid(userId) || (!own && args.active === false)) return { request, read: null };
+    const read = { sellerId: userId, active, take: request.take + 1, after: request.after };
+    return { request, read };
   }
 
   private change(

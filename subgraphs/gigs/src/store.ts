@@ -1,7 +1,12 @@
-import { SubgraphStore, createPrismaClient, type DatabaseSettings } from '@jobber/service-kit';
+import {
+  SubgraphStore,
+  createPrismaClient,
+  isUuid,
+  type DatabaseSettings,
+} from '@jobber/service-kit';
 import { Prisma, PrismaClient } from './generated/prisma/client.js';
 import type { CreateGigFields, UpdateGigFields } from './gig-input.js';
-import type { GigPageRequest, GigRecord, SellerSnapshot } from './gigs.js';
+import type { GigPagesRequest, GigRecord, SellerSnapshot } from './gigs.js';
 import type { GigDocument } from './search/search-index.js';
 
 /** The only module that talks to Prisma (the search table has its own, search/postgres-index.ts). */
@@ -17,6 +22,15 @@ export function createPrisma(
 }
 
 type GigRow = Prisma.GigGetPayload<object>;
+
+/** The gig table's columns under the model's field names, for raw reads mapped by toGig. */
+const GIG_COLUMNS = `g.id::text AS "id", g.seller_id::text AS "sellerId", g.title, g.description,
+  g.category, g.sub_category AS "subCategory", g.tags, g.price_cents AS "priceCents", g.currency,
+  g.delivery_days AS "deliveryDays", g.cover_image_url AS "coverImageUrl", g.active,
+  g.rating_count AS "ratingCount", g.rating_sum AS "ratingSum", g.one_star_count AS "oneStarCount",
+  g.two_star_count AS "twoStarCount", g.three_star_count AS "threeStarCount",
+  g.four_star_count AS "fourStarCount", g.five_star_count AS "fiveStarCount",
+  g.created_at AS "createdAt", g.updated_at AS "updatedAt"`;
 
 function toGig(row: GigRow): GigRecord {
   return {
@@ -123,22 +137,29 @@ export class GigsStore extends SubgraphStore<GigsTransaction> {
     return rows.map(toGig);
   }
 
-  /** A seller's gigs newest first (ties by id), after the cursor: one statement. */
-  async gigsPage(request: GigPageRequest): Promise<GigRecord[]> {
-    const where: Prisma.GigWhereInput[] = [{ sellerId: request.sellerId }];
-    if (request.active !== null) where.push({ active: request.active });
-    if (request.after) {
-      const { createdAt, id } = request.after;
-      where.push(
-        { createdAt: { lte: createdAt } },
-        { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] },
-      );
-    }
-    const rows = await this.db.gig.findMany({
-      where: { AND: where },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: request.take,
-    });
+  /**
+   * The same page of gigs for each of many sellers, newest first (ties by id), after the cursor:
+   * one statement (a lateral join walks the seller/createdAt index once per seller).
+   */
+  async gigsPages(request: GigPagesRequest): Promise<GigRecord[]> {
+    const sellerIds = [...new Set(request.sellerIds.filter(isUuid))];
+    if (sellerIds.length === 0) return [];
+    const rows = await this.db.$queryRawUnsafe<GigRow[]>(
+      `SELECT ${GIG_COLUMNS} FROM unnest($1::uuid[]) AS s(seller_id)
+      CROSS JOIN LATERAL (
+        SELECT * FROM gigs g
+        WHERE g.seller_id = s.seller_id
+          AND ($2::boolean IS NULL OR g.active = $2::boolean)
+          AND ($3::timestamptz IS NULL OR (g.created_at, g.id) < ($3::timestamptz, $4::uuid))
+        ORDER BY g.created_at DESC, g.id DESC
+        LIMIT $5::int
+      ) g`,
+      sellerIds,
+      request.active,
+      request.after?.createdAt ?? null,
+      request.after?.id ?? null,
+      request.take,
+    );
     return rows.map(toGig);
   }
 

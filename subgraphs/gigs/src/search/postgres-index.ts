@@ -22,18 +22,43 @@ const MAX_CORRECTIONS = 3;
 const MIN_SIMILARITY = 0.25;
 
 interface SortSpec {
-  /** SQL for the sort value (float8), over `d` (the document) and `q.q` (the tsquery). */
+  /** SQL for the sort value (float8, the cursor's value), over `d` (the document). */
   key: string;
+  /**
+   * What the page is ordered by: the key itself, or the plain column it grows with, so that a
+   * filter-only page walks a btree index in order and stops after `first + 1` rows.
+   */
+  order: string;
   descending: boolean;
 }
 
+/** The search's tsquery ($1); only built when there is text ($1 <> ''). */
+const TSQUERY = "to_tsquery('english', $1::text)";
+
 const sorts: Record<GigSort, SortSpec> = {
-  RELEVANCE: { key: 'round(ts_rank(d.document, q.q)::numeric, 6)::float8', descending: true },
-  NEWEST: { key: '(extract(epoch FROM d.created_at) * 1000)::float8', descending: true },
-  PRICE_ASC: { key: 'd.price_cents::float8', descending: false },
-  PRICE_DESC: { key: 'd.price_cents::float8', descending: true },
-  RATING: { key: 'd.rating_average', descending: true },
+  RELEVANCE: {
+    key: `round(ts_rank(d.document, ${TSQUERY})::numeric, 6)::float8`,
+    order: `round(ts_rank(d.document, ${TSQUERY})::numeric, 6)::float8`,
+    descending: true,
+  },
+  NEWEST: {
+    key: '(extract(epoch FROM d.created_at) * 1000)::float8',
+    order: 'd.created_at',
+    descending: true,
+  },
+  PRICE_ASC: { key: 'd.price_cents::float8', order: 'd.price_cents', descending: false },
+  PRICE_DESC: { key: 'd.price_cents::float8', order: 'd.price_cents', descending: true },
+  RATING: { key: 'd.rating_average', order: 'd.rating_average', descending: true },
 };
+
+/** Every filter but `category` (the facets' set): text $1, price $2–$3, delivery $4, rating $5. */
+const MATCHES = `d.active
+  AND ($1::text = '' OR d.document @@ ${TSQUERY})
+  AND ($2::int IS NULL OR d.price_cents >= $2::int)
+  AND ($3::int IS NULL OR d.price_cents <= $3::int)
+  AND ($4::int IS NULL OR d.delivery_days <= $4::int)
+  AND ($5::float8 IS NULL OR d.rating_average >= $5::float8)`;
+const IN_CATEGORY = '($6::text IS NULL OR d.category = $6::text OR d.sub_category = $6::text)';
 
 const DOCUMENT_VECTOR = `setweight(to_tsvector('english', r.title), 'A')
   || setweight(to_tsvector('english', array_to_string(r.tags, ' ')), 'B')
@@ -94,35 +119,54 @@ export class PostgresSearchIndex implements SearchIndex {
     const spec = sorts[sort];
     const order = spec.descending ? 'DESC' : 'ASC';
     const cursorOp = spec.descending ? '<' : '>';
+    const cursor = `($7::float8 IS NULL
+      OR sort_value ${cursorOp} $7::float8
+      OR (sort_value = $7::float8 AND gig_id > $8::uuid))`;
+    // With text, the matches are read once (a bitmap scan of the GIN index; the heap visit is
+    // the cost) and both the page and the counts come from that one pass. Without text, the page
+    // and the counts are independent parts: the page walks a sort index in order and stops at
+    // first + 1 rows, the counts are one index-only pass; no sort value is computed for them.
+    const source =
+      tsquery === ''
+        ? `page AS (
+          SELECT * FROM (
+            SELECT d.gig_id, d.category, d.sub_category, ${spec.key} AS sort_value, ${spec.order} AS o
+            FROM gig_search_documents d
+            WHERE ${MATCHES} AND ${IN_CATEGORY}
+          ) m
+          WHERE ${cursor}
+          ORDER BY o ${order}, gig_id ASC
+          LIMIT $9::int
+        ),
+        counts AS (
+          SELECT d.category, count(*) AS n, count(*) FILTER (WHERE ${IN_CATEGORY}) AS in_category
+          FROM gig_search_documents d
+          WHERE ${MATCHES}
+          GROUP BY d.category
+        )`
+        : `matched AS MATERIALIZED (
+          SELECT d.gig_id, d.category, (${IN_CATEGORY}) AS in_category, ${spec.key} AS sort_value
+          FROM gig_search_documents d
+          WHERE ${MATCHES}
+        ),
+        page AS (
+          SELECT gig_id, sort_value FROM matched
+          WHERE in_category AND ${cursor}
+          ORDER BY sort_value ${order}, gig_id ASC
+          LIMIT $9::int
+        ),
+        counts AS (
+          SELECT category, count(*) AS n, count(*) FILTER (WHERE in_category) AS in_category
+          FROM matched
+          GROUP BY category
+        )`;
     const rows = await this.db.$queryRawUnsafe<Row[]>(
-      `WITH q AS (SELECT to_tsquery('english', $1::text) AS q),
-      matched AS (
-        SELECT d.gig_id, d.category, d.sub_category, ${spec.key} AS sort_value
-        FROM gig_search_documents d, q
-        WHERE d.active
-          AND ($1::text = '' OR d.document @@ q.q)
-          AND ($2::int IS NULL OR d.price_cents >= $2::int)
-          AND ($3::int IS NULL OR d.price_cents <= $3::int)
-          AND ($4::int IS NULL OR d.delivery_days <= $4::int)
-          AND ($5::float8 IS NULL OR d.rating_average >= $5::float8)
-      ),
-      filtered AS (
-        SELECT * FROM matched
-        WHERE $6::text IS NULL OR category = $6::text OR sub_category = $6::text
-      ),
-      page AS (
-        SELECT gig_id, sort_value FROM filtered
-        WHERE $7::float8 IS NULL
-          OR sort_value ${cursorOp} $7::float8
-          OR (sort_value = $7::float8 AND gig_id > $8::uuid)
-        ORDER BY sort_value ${order}, gig_id ASC
-        LIMIT $9::int
-      )
+      `WITH ${source}
       SELECT 'hit' AS kind, gig_id::text AS key, sort_value,
         row_number() OVER (ORDER BY sort_value ${order}, gig_id ASC) AS n
       FROM page
-      UNION ALL SELECT 'total', NULL, NULL, count(*) FROM filtered
-      UNION ALL SELECT 'facet', category, NULL, count(*) FROM matched GROUP BY category`,
+      UNION ALL SELECT 'total', NULL, NULL, coalesce(sum(in_category), 0)::bigint FROM counts
+      UNION ALL SELECT 'facet', category, NULL, n FROM counts WHERE n > 0`,
       tsquery,
       query.minPriceCents,
       query.maxPriceCents,
