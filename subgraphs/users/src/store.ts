@@ -209,9 +209,12 @@ export class UsersStore extends SubgraphStore<UsersTransaction> {
 
   /**
    * Records a seller's gig as active or not (`null`: deleted) and recounts the seller's active
-   * gigs into `gig_count`; a seller without a profile here only gets the gig row.
+   * gigs into `gig_count`; a seller without a profile here only gets the gig row. The seller's row
+   * is locked first: two transactions recording two gigs of one seller at once would each count
+   * without the other's row and the later write would lose a gig.
    */
   async recordSellerGig(gigId: string, sellerId: string, active: boolean | null): Promise<void> {
+    await this.db.$queryRaw`SELECT 1 FROM sellers WHERE user_id = ${sellerId}::uuid FOR UPDATE`;
     if (active === null) {
       await this.db.sellerGig.deleteMany({ where: { gigId } });
     } else {

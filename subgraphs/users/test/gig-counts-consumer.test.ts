@@ -72,4 +72,24 @@ describe('users.gig-counts: gigs.gig.* → the seller’s active gig count', () 
     await countIs(0, 'paused and deleted');
     expect(await gigCount()).toBe(0);
   });
+
+  it('counts every gig of 40 published at once (each recount sees the others)', async () => {
+    const now = new Date();
+    await kit.publisher.publish(
+      Array.from({ length: 40 }, () =>
+        createEnvelope('gigs', 'gigs.gig.published', snapshot(randomUUID(), true), now, 1),
+      ),
+    );
+    await eventually(
+      async () => {
+        const { rows } = await kit.db.query<{ handled: number }>(
+          `SELECT count(*)::int AS handled FROM seller_gigs WHERE seller_id = $1`,
+          [seller.id],
+        );
+        return rows[0]?.handled === 41 ? true : null;
+      },
+      { what: '40 more gig rows (the paused one stays)', timeoutMs: 30_000 },
+    );
+    expect(await gigCount()).toBe(40);
+  });
 });
