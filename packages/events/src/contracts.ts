@@ -40,6 +40,53 @@ const gigSnapshot = z.object({
 });
 
 /**
+ * An order as orders publishes it with every lifecycle event: what users counts (purchases,
+ * seller stats, earnings), reviews keeps (who may review what) and notifications mails. Money in
+ * integer cents of `currency`; `sellerEarningsCents` is what the seller is paid on completion.
+ */
+const orderSnapshot = z.object({
+  orderId: id,
+  /** Short human number shown in emails and receipts (e.g. "JB-7K3Q9X"). */
+  orderNumber: z.string().min(1),
+  gigId: id,
+  gigTitle: z.string().min(1),
+  buyerId: id,
+  sellerId: id,
+  /** Chat offer the order came from, or null for an order of the gig's listed price. */
+  offerId: id.nullable(),
+  priceCents: z.number().int().positive(),
+  serviceFeeCents: z.number().int().nonnegative(),
+  totalCents: z.number().int().positive(),
+  sellerEarningsCents: z.number().int().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code'),
+  status: z.enum([
+    'PENDING_PAYMENT',
+    'PLACED',
+    'IN_PROGRESS',
+    'DELIVERED',
+    'COMPLETED',
+    'CANCELLED',
+  ]),
+  dueAt: isoTime.nullable(),
+  placedAt: isoTime,
+  /** Who made this move: a user id, or null when the schedule did (auto-completion, expiry). */
+  actorId: id.nullable(),
+  occurredAt: isoTime,
+});
+
+const orderExtension = z.object({
+  extensionId: id,
+  orderId: id,
+  orderNumber: z.string().min(1),
+  gigTitle: z.string().min(1),
+  buyerId: id,
+  sellerId: id,
+  currentDueAt: isoTime,
+  requestedDueAt: isoTime,
+  reason: z.string().min(1),
+});
+
+/**
  * Every event the system publishes: event type (= routing key) → zod schema of its `data`.
  * Adding an event is one entry here; names are `<producer>.<entity>.<past tense>`.
  */
@@ -113,16 +160,57 @@ export const eventContracts = {
   /** Any change to a gig, its active flag included: the whole gig as it is now. */
   'gigs.gig.updated': gigSnapshot,
   'gigs.gig.deleted': z.object({ gigId: id, sellerId: id, deletedAt: isoTime }),
-  /** A buyer's review of a completed order: gigs and users keep rating aggregates from it. */
+  /**
+   * A review of a completed order, by its buyer of the seller (BUYER_TO_SELLER: gigs and users
+   * keep rating aggregates from these) or by its seller of the buyer (SELLER_TO_BUYER).
+   */
   'reviews.review.created': z.object({
     reviewId: id,
     orderId: id,
     gigId: id,
     sellerId: id,
     buyerId: id,
+    kind: z.enum(['BUYER_TO_SELLER', 'SELLER_TO_BUYER']),
+    reviewerId: id,
+    revieweeId: id,
     rating: z.number().int().min(1).max(5),
     comment: z.string(),
     createdAt: isoTime,
+  }),
+  /** The reviewee answered a review (once). */
+  'reviews.review.replied': z.object({
+    reviewId: id,
+    orderId: id,
+    gigId: id,
+    reviewerId: id,
+    revieweeId: id,
+    body: z.string().min(1),
+    repliedAt: isoTime,
+  }),
+  /** Payment confirmed: the seller can start. (PENDING_PAYMENT orders publish nothing.) */
+  'orders.order.placed': orderSnapshot,
+  /** The seller started work, or resumed it after a revision request. */
+  'orders.order.started': orderSnapshot.extend({ revision: z.boolean() }),
+  'orders.order.delivered': orderSnapshot.extend({
+    deliveryId: id,
+    message: z.string(),
+    attachmentUrl: z.string().nullable(),
+    deliveredAt: isoTime,
+  }),
+  /** Accepted by the buyer, or automatically 3 days after the last delivery (`actorId` null). */
+  'orders.order.completed': orderSnapshot.extend({ completedAt: isoTime }),
+  /** Cancelled with a refund of `refundCents` to the buyer (0 if nothing had been paid). */
+  'orders.order.cancelled': orderSnapshot.extend({
+    reason: z.string(),
+    refundCents: z.number().int().nonnegative(),
+    cancelledAt: isoTime,
+  }),
+  /** The seller asked the buyer for a later due date. */
+  'orders.extension.requested': orderExtension.extend({ requestedAt: isoTime }),
+  /** The buyer approved (the due date moved to `requestedDueAt`) or declined an extension. */
+  'orders.extension.decided': orderExtension.extend({
+    approved: z.boolean(),
+    decidedAt: isoTime,
   }),
   /**
    * A message in a conversation (an offer's message too). `participantIds` are the conversation's
@@ -226,6 +314,15 @@ export const eventAggregates: { readonly [T in EventType]: AggregateOf<T> } = {
   'gigs.gig.updated': { type: 'gig', idField: 'gigId' },
   'gigs.gig.deleted': { type: 'gig', idField: 'gigId' },
   'reviews.review.created': { type: 'review', idField: 'reviewId' },
+  'reviews.review.replied': { type: 'review', idField: 'reviewId' },
+  'orders.order.placed': { type: 'order', idField: 'orderId' },
+  'orders.order.started': { type: 'order', idField: 'orderId' },
+  'orders.order.delivered': { type: 'order', idField: 'orderId' },
+  'orders.order.completed': { type: 'order', idField: 'orderId' },
+  'orders.order.cancelled': { type: 'order', idField: 'orderId' },
+  // Same aggregate as the order, so an extension's events are numbered with the order's.
+  'orders.extension.requested': { type: 'order', idField: 'orderId' },
+  'orders.extension.decided': { type: 'order', idField: 'orderId' },
   'chat.message.sent': { type: 'message', idField: 'messageId' },
   'chat.offer.sent': { type: 'offer', idField: 'offerId' },
   'chat.offer.updated': { type: 'offer', idField: 'offerId' },

@@ -68,6 +68,8 @@ export function createRatingsConsumer(deps: ConsumerDeps): EventConsumer<GigsTra
   const { store } = deps;
   const handlers: ListedHandlers<typeof RATINGS_CONSUMER, GigsTransaction> = {
     'reviews.review.created': async (event, tx) => {
+      // A seller's review of the buyer says nothing about the gig.
+      if (event.data.kind !== 'BUYER_TO_SELLER') return;
       const bound = store.within(tx);
       const { reviewId, gigId, rating, createdAt } = event.data;
       const counted = await bound.addRating({

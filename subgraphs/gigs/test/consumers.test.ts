@@ -58,8 +58,15 @@ const sellerEvent = (
     version,
   );
 
-const review = (reviewId: string, gigId: string, sellerId: string, rating: number) =>
-  createEnvelope(
+const review = (
+  reviewId: string,
+  gigId: string,
+  sellerId: string,
+  rating: number,
+  kind: 'BUYER_TO_SELLER' | 'SELLER_TO_BUYER' = 'BUYER_TO_SELLER',
+) => {
+  const buyerId = randomUUID();
+  return createEnvelope(
     'reviews',
     'reviews.review.created',
     {
@@ -67,7 +74,10 @@ const review = (reviewId: string, gigId: string, sellerId: string, rating: numbe
       orderId: randomUUID(),
       gigId,
       sellerId,
-      buyerId: randomUUID(),
+      buyerId,
+      kind,
+      reviewerId: kind === 'BUYER_TO_SELLER' ? buyerId : sellerId,
+      revieweeId: kind === 'BUYER_TO_SELLER' ? sellerId : buyerId,
       rating,
       comment: 'Great work',
       createdAt: new Date().toISOString(),
@@ -75,6 +85,7 @@ const review = (reviewId: string, gigId: string, sellerId: string, rating: numbe
     new Date(),
     1,
   );
+};
 
 const CREATE = `mutation($input: CreateGigInput!) { createGig(input: $input) { id } }`;
 const input = {
@@ -150,6 +161,7 @@ describe('gigs consumers', () => {
     const gigId = gig?.id ?? '';
     const first = randomUUID();
     await publisher.publish([
+      review(randomUUID(), gigId, userId, 1, 'SELLER_TO_BUYER'), // of the buyer: not the gig's
       review(first, gigId, userId, 5),
       review(first, gigId, userId, 5), // the same review again (a new envelope): counted once
       review(randomUUID(), gigId, userId, 2),
