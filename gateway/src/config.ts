@@ -79,6 +79,8 @@ const schema = z.object({
   AMQP_URL: envVar.url(['amqp', 'amqps']).optional(),
   EVENTS_EXCHANGE: z.string().min(1).default('jobber.events'),
   EVENTS_QUEUE_PREFIX: z.string().default(''),
+  /** Declare only these subgraphs' listed queues (comma-separated); unset = all (tests set it). */
+  EVENTS_DECLARE_QUEUES_OF: envVar.nameList(),
   ...limitVariables,
   /** Subscriptions (graphql-ws on /graphql): docs/2026-12-02-gateway-subscriptions.md. */
   SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
@@ -137,6 +139,7 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
           amqpUrl: env.AMQP_URL,
           exchange: env.EVENTS_EXCHANGE,
           queuePrefix: env.EVENTS_QUEUE_PREFIX,
+          declareQueuesOf: env.EVENTS_DECLARE_QUEUES_OF,
         }
       : null,
     subscriptions: {

@@ -22,7 +22,14 @@ const RETRY_MAX_MS = 5_000;
 export interface RevocationFeedOptions {
   revoked: RevokedSessions;
   /** The broker to connect to, or a transport to share (embedded mode), which its owner closes. */
-  events: { amqpUrl: string; exchange: string; queuePrefix: string } | EventTransport;
+  events:
+    | {
+        amqpUrl: string;
+        exchange: string;
+        queuePrefix: string;
+        declareQueuesOf?: readonly string[];
+      }
+    | EventTransport;
   /** The sessions revoked since a time, from auth (`revokedSessionsFromAuth`). */
   catchUp: RevokedSessionsSource;
   logger: Logger;
@@ -66,6 +73,7 @@ export class RevocationFeed {
             url: events.amqpUrl,
             exchange: events.exchange,
             queuePrefix: events.queuePrefix,
+            declareQueuesOf: events.declareQueuesOf,
             logger: options.logger,
             // The broadcast queue is bound again by now: whatever was missed is in auth's table.
             onConnected: () => {

@@ -59,6 +59,13 @@ export interface AmqpTransportOptions {
    * `consume` checks a listed consumer's types. Default the package's `consumerTopology`.
    */
   topology?: ConsumerTopology;
+  /**
+   * Declare on connect only the `queue` consumers of these owners (a consumer's name up to its
+   * first dot: `users` for `users.accounts`). Default every listed consumer, so an event
+   * published before its consumer first started waits in its queue; tests name the subgraphs
+   * they start, so a test file declares a handful of queues rather than the whole list.
+   */
+  declareQueuesOf?: readonly string[];
   /** Larger message bodies are not published (reported as permanent failures). Default 1 MiB. */
   maxMessageBytes?: number;
   /**
@@ -112,6 +119,7 @@ export class AmqpTransport implements EventTransport {
   private readonly confirmTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly topology: ConsumerTopology;
+  private readonly declaredTopology: ConsumerTopology;
   private readonly maxMessageBytes: number;
   private readonly onConnected: ((connections: number) => void) | undefined;
 
@@ -135,6 +143,7 @@ export class AmqpTransport implements EventTransport {
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? 10_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.topology = options.topology ?? consumerTopology;
+    this.declaredTopology = declaredPart(this.topology, options.declareQueuesOf);
     this.maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
     this.onConnected = options.onConnected;
   }
@@ -310,7 +319,7 @@ export class AmqpTransport implements EventTransport {
       const channel = await connection.createConfirmChannel();
       this.watchChannel(connection, channel, 'publish', () => this.publishChannel === channel);
       await declareExchange(channel, this.exchange);
-      await declareTopologyList(channel, this.exchange, this.queuePrefix, this.topology);
+      await declareTopologyList(channel, this.exchange, this.queuePrefix, this.declaredTopology);
       this.connection = connection;
       this.publishChannel = channel;
       this.everConnected = true;
@@ -565,4 +574,11 @@ function readAttempt(headers: MessagePropertyHeaders | undefined): number {
   const value: unknown = headers?.[attemptHeader];
   const attempt = typeof value === 'number' ? value : Number(value);
   return Number.isInteger(attempt) && attempt >= 1 ? attempt : 1;
+}
+
+/** The entries of `topology` whose owner is in `owners` (all of them when `owners` is not given). */
+function declaredPart(topology: ConsumerTopology, owners?: readonly string[]): ConsumerTopology {
+  if (owners === undefined) return topology;
+  const wanted = new Set(owners);
+  return topology.filter((entry) => wanted.has(entry.name.split('.')[0] ?? ''));
 }

@@ -57,13 +57,16 @@ describe('AmqpTransport topology', () => {
     }
   });
 
-  function transport(options: { topology?: ConsumerTopology; url?: string } = {}): AmqpTransport {
+  function transport(
+    options: { topology?: ConsumerTopology; url?: string; declareQueuesOf?: string[] } = {},
+  ): AmqpTransport {
     const created = new AmqpTransport({
       url: options.url ?? amqpUrl,
       exchange,
       queuePrefix,
       logger: testLogger(),
       topology: options.topology ?? topology,
+      declareQueuesOf: options.declareQueuesOf,
       reconnectDelaysMs: [50, 100, 200],
     });
     transports.push(created);
@@ -128,6 +131,38 @@ describe('AmqpTransport topology', () => {
     );
     expect(received.map((e) => e.id)).toEqual([event.id]);
     await consumerProcess.close();
+  });
+
+  it("declares only the named owners' listed queues when told (tests start a few subgraphs)", async () => {
+    const owned: ConsumerTopology = [
+      ...topology,
+      { name: 'others.later', types: ['auth.user.registered'], delivery: 'queue' },
+    ];
+    const producer = transport({ topology: owned, declareQueuesOf: ['others'] });
+    await producer.publish([createEnvelope('auth', 'auth.user.registered', registeredUser())]);
+    await producer.close();
+    // A passive check on a missing queue closes the channel: one channel per question.
+    const exists = async (queue: string) => {
+      const probe = await side.createChannel();
+      probe.on('error', () => undefined);
+      try {
+        await probe.checkQueue(queuePrefix + queue);
+        await probe.close();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(await exists('others.later')).toBe(true);
+    expect(await exists('tests.late')).toBe(false);
+    expect(await exists('tests.limited')).toBe(false);
+    await deleteTopology(amqpUrl, {
+      exchange,
+      queuePrefix,
+      queues: [],
+      retryDelaysMs,
+      topology: owned,
+    });
   });
 
   it('refuses a listed consumer whose types or delivery mode disagree with the list', async () => {

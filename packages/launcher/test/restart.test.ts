@@ -4,11 +4,11 @@ import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deleteTopology } from '@jobber/events';
 import {
   GraphQLClient,
   Mailbox,
   createTestDatabase,
+  deleteTestEvents,
   eventually,
   signUpMember,
   testEventNames,
@@ -134,10 +134,7 @@ afterEach(async () => {
 afterAll(async () => {
   await mailbox?.close();
   await Promise.all(databases.map((database) => database.drop()));
-  await deleteTopology(events.amqpUrl, {
-    exchange: events.exchange,
-    queues: [`${events.queuePrefix}users.accounts`],
-  });
+  await deleteTestEvents(events); // every listed queue: the launcher starts every subgraph
   await rm(dataDir, { recursive: true, force: true });
 });
 

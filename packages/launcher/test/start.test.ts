@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteTopology } from '@jobber/events';
 import {
   GraphQLClient,
   Mailbox,
   createTestDatabase,
+  deleteTestEvents,
   eventually,
   signUpMember,
   testEventNames,
@@ -44,10 +44,7 @@ afterAll(async () => {
   }
   await mailbox?.close();
   await Promise.all(databases.map((database) => database.drop()));
-  await deleteTopology(events.amqpUrl, {
-    exchange: events.exchange,
-    queues: [`${events.queuePrefix}users.accounts`],
-  });
+  await deleteTestEvents(events); // every listed queue: the launcher starts every subgraph
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -71,6 +71,19 @@ export const envVar = {
           .map((item) => item.trim())
           .filter(Boolean),
       ),
+  /** A comma-separated list where unset means "no list" (undefined), not an empty one. */
+  nameList: () =>
+    z
+      .string()
+      .optional()
+      .transform((value) =>
+        value === undefined
+          ? undefined
+          : value
+              .split(',')
+              .map((item) => item.trim())
+              .filter(Boolean),
+      ),
   /** Unset means production: development features (introspection, landing page) are opt-in. */
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('production'),
   logLevel: () =>

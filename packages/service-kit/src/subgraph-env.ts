@@ -25,6 +25,8 @@ export function subgraphEnvShape(defaultPort: number) {
     EVENTS_EXCHANGE: z.string().min(1).default('jobber.events'),
     /** Prepended to this subgraph's queue names (tests use it to keep files apart). */
     EVENTS_QUEUE_PREFIX: z.string().default(''),
+    /** Declare only these subgraphs' listed queues (comma-separated); unset = all (tests set it). */
+    EVENTS_DECLARE_QUEUES_OF: envVar.nameList(),
   };
 }
 
@@ -48,6 +50,7 @@ export function subgraphSettings(env: SubgraphEnv) {
       amqpUrl: env.AMQP_URL,
       exchange: env.EVENTS_EXCHANGE,
       queuePrefix: env.EVENTS_QUEUE_PREFIX,
+      ...(env.EVENTS_DECLARE_QUEUES_OF && { declareQueuesOf: env.EVENTS_DECLARE_QUEUES_OF }),
     },
   };
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, stopEmbeddedPostgresIn } from '@jobber/db';
 import { redactedUrl, testConfig, useTestPostgres } from './config.js';
+import { deleteNamesOfDeadRuns } from './event-bus.js';
+import { isAlive } from './processes.js';
 
 /** Folders of the runs' embedded clusters: `<tmp>/jobber-test-postgres-<pid of the run>-<random>`. */
 const PREFIX = 'jobber-test-postgres-';
@@ -15,6 +17,8 @@ const PREFIX = 'jobber-test-postgres-';
  * stops it at the end. A machine with nothing but Node runs `npm test`.
  */
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
+  const swept = await deleteNamesOfDeadRuns();
+  if (swept > 0) console.log(`Deleted the RabbitMQ queues of ${swept} test files of killed runs.`);
   if (await postgresReachable(testConfig.TEST_POSTGRES_URL)) return undefined;
   await removeFoldersOfDeadRuns();
   const dir = await mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
@@ -58,15 +62,6 @@ async function removeFoldersOfDeadRuns(): Promise<void> {
     const dir = join(tmpdir(), name);
     await stopEmbeddedPostgresIn(dir);
     await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

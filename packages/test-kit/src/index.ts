@@ -1,6 +1,6 @@
 export { childProcessEnv, testConfig } from './config.js';
 export { createTestDatabase, type TestDatabase } from './databases.js';
-export { testEventNames, type TestEventNames } from './event-bus.js';
+export { deleteTestEvents, testEventNames, type TestEventNames } from './event-bus.js';
 export {
   GraphQLClient,
   errorCodes,

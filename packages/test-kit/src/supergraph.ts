@@ -1,5 +1,4 @@
 import { parseGatewayConfig, startGateway } from '@jobber/gateway';
-import { deleteTopology } from '@jobber/events';
 import { createLogger, type RunningServer, type RunningService } from '@jobber/service-kit';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,7 @@ import {
 } from '@jobber/supergraph';
 import { testConfig } from './config.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
-import { testEventNames, type TestEventNames } from './event-bus.js';
+import { deleteTestEvents, testEventNames, type TestEventNames } from './event-bus.js';
 import { GraphQLClient } from './graphql-client.js';
 import { Mailbox } from './mailbox.js';
 import { generateSupergraphKeys, type SupergraphKeys } from './keys.js';
@@ -62,6 +61,8 @@ export async function startTestSupergraph(
 ): Promise<TestSupergraph> {
   const keys = generateSupergraphKeys();
   const events = testEventNames();
+  // Each process declares the listed queues of the subgraphs running here, not of all seven.
+  const declareQueuesOf = Object.keys(starters).join(',') || 'gateway';
   const databases: TestSupergraph['databases'] = {};
   const subgraphs: TestSupergraph['subgraphs'] = {};
   const envs: Partial<Record<SubgraphName, Record<string, string>>> = {};
@@ -83,11 +84,7 @@ export async function startTestSupergraph(
     await mail.box?.close();
     await Promise.all(Object.values(databases).map((database) => database.drop()));
     const consumers = Object.values(subgraphs).flatMap((subgraph) => subgraph.consumers);
-    await deleteTopology(events.amqpUrl, {
-      exchange: events.exchange,
-      queues: [...consumers, ...extraQueues].map((queue) => events.queuePrefix + queue),
-      queuePrefix: events.queuePrefix, // the topology list's queues, declared by every transport
-    });
+    await deleteTestEvents(events, [...consumers, ...extraQueues]);
   };
 
   try {
@@ -103,6 +100,7 @@ export async function startTestSupergraph(
         AMQP_URL: events.amqpUrl,
         EVENTS_EXCHANGE: events.exchange,
         EVENTS_QUEUE_PREFIX: events.queuePrefix,
+        EVENTS_DECLARE_QUEUES_OF: declareQueuesOf,
         GATEWAY_INTERNAL_PUBLIC_KEY: keys.internal.publicKeyPem,
         AUTH_JWT_PRIVATE_KEY: keys.accessTokens.privateKeyPem,
         AUTH_JWT_PUBLIC_KEY: keys.accessTokens.publicKeyPem,
@@ -150,6 +148,7 @@ export async function startTestSupergraph(
       AMQP_URL: events.amqpUrl,
       EVENTS_EXCHANGE: events.exchange,
       EVENTS_QUEUE_PREFIX: events.queuePrefix,
+      EVENTS_DECLARE_QUEUES_OF: declareQueuesOf,
       ...options.gatewayEnv,
     };
     gateway = await startGateway(
