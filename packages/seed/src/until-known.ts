@@ -23,7 +23,7 @@ export async function untilKnown<T>(
         return { value: undefined };
       }
     },
-    { timeoutMs, intervalMs: 50, what },
+    { timeoutMs, intervalMs: 50, maxIntervalMs: 1_000, what },
   );
   if (stop) throw stop.error;
   return result.value as T;

@@ -10,6 +10,22 @@ describe('eventually', () => {
     expect(calls).toBe(3);
   });
 
+  it('backs off by half each probe up to maxIntervalMs', async () => {
+    const gaps = async (options: { intervalMs: number; maxIntervalMs?: number }) => {
+      const times: number[] = [];
+      await eventually(() => {
+        times.push(performance.now());
+        return times.length >= 7;
+      }, options);
+      return times.slice(1).map((time, i) => time - (times[i] ?? 0));
+    };
+    const growing = await gaps({ intervalMs: 10, maxIntervalMs: 40 });
+    // Timers never fire early (1 ms of rounding allowed); late is the machine's business.
+    [10, 15, 22.5, 33.75, 40, 40].forEach((least, i) =>
+      expect(growing[i]).toBeGreaterThan(least - 1),
+    );
+  });
+
   it('fails after its deadline, naming what it waited for and the last error', async () => {
     await expect(
       eventually(

@@ -113,7 +113,12 @@ async function completeMember(
         throw error;
       }
     },
-    { timeoutMs: 30_000, intervalMs: 50, what: `the buyer profile of ${planned.username}` },
+    {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      maxIntervalMs: 1_000,
+      what: `the buyer profile of ${planned.username}`,
+    },
   );
   if (polled.limited) throw polled.limited;
   if (planned.seller) {
