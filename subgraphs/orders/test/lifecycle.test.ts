@@ -92,9 +92,7 @@ describe('the transition table', () => {
   });
 
   it('never leaves COMPLETED or CANCELLED', () => {
-    expect(TRANSITIONS.filter((t) => t.from === 'COMPLETED' || t.from === 'CANCELLED')).toEqual(
-      [],
-    );
+    expect(TRANSITIONS.filter((t) => t.from === 'COMPLETED' || t.from === 'CANCELLED')).toEqual([]);
   });
 });
 
