@@ -213,6 +213,8 @@ export class OrdersKit {
     sellerId: string;
     buyerId: string;
     priceCents?: number;
+    /** From now; 7 days as chat gives by default. */
+    expiresInMs?: number;
   }): Promise<string> {
     const offerId = randomUUID();
     const now = new Date();
@@ -230,7 +232,7 @@ export class OrdersKit {
           priceCents: offer.priceCents ?? 25_000,
           deliveryDays: 5,
           description: 'Two logos and a favicon',
-          expiresAt: new Date(now.getTime() + 7 * DAY_MS).toISOString(),
+          expiresAt: new Date(now.getTime() + (offer.expiresInMs ?? 7 * DAY_MS)).toISOString(),
           sentAt: now.toISOString(),
         },
         now,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEnvelope } from '@jobber/events';
 import { eventually } from '@jobber/test-kit';
 import {
   ACCEPT,
@@ -404,6 +405,58 @@ describe('acceptOffer', () => {
     await buyer.client.data(PAY, { orderId: acceptOffer.order.id, cardNumber: CARDS.ok });
     const [placed] = await kit.published('orders.order.placed', acceptOffer.order.id);
     expect(placed?.['offerId']).toBe(offerId);
+  });
+});
+
+describe('offers and gigs that went away', () => {
+  it('refuses an expired and a declined offer, and a deleted gig', async () => {
+    const { seller, buyer, gigId } = await kit.sellerAndBuyer();
+    const expired = await kit.publishOffer({
+      gigId,
+      sellerId: seller.id,
+      buyerId: buyer.id,
+      expiresInMs: -1_000,
+    });
+    expect(codes(await buyer.client.request(ACCEPT_OFFER, { offerId: expired }))).toEqual([
+      'CONFLICT',
+    ]);
+    const declined = await kit.publishOffer({ gigId, sellerId: seller.id, buyerId: buyer.id });
+    const now = new Date().toISOString();
+    await kit.publishAndWait(
+      createEnvelope(
+        'chat',
+        'chat.offer.updated',
+        {
+          offerId: declined,
+          conversationId: randomUUID(),
+          gigId,
+          sellerId: seller.id,
+          buyerId: buyer.id,
+          participantIds: [seller.id, buyer.id],
+          state: 'DECLINED',
+          updatedAt: now,
+        },
+        new Date(),
+        2,
+      ),
+      'orders.offers',
+    );
+    expect(codes(await buyer.client.request(ACCEPT_OFFER, { offerId: declined }))).toEqual([
+      'CONFLICT',
+    ]);
+    await kit.publishAndWait(
+      createEnvelope(
+        'gigs',
+        'gigs.gig.deleted',
+        { gigId, sellerId: seller.id, deletedAt: now },
+        new Date(),
+        2,
+      ),
+      'orders.gigs',
+    );
+    expect(codes(await buyer.client.request(PLACE, { gigId, requirements: 'x' }))).toEqual([
+      'NOT_FOUND',
+    ]);
   });
 });
 

@@ -29,6 +29,7 @@ beforeAll(async () => {
     STRIPE_SECRET_KEY: SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     STRIPE_API_URL: standIn.url,
+    ORDERS_SCHEDULE_MS: '50',
   });
 });
 afterAll(async () => {
@@ -180,6 +181,30 @@ describe('Stripe payments', () => {
     });
     expect(refunded.payment?.refundedCents).toBe(order.totalCents);
     expect(refunded.timeline.filter((entry) => entry.what === 'REFUNDED')).toHaveLength(1);
+  });
+
+  it('refunds a payment that arrives after its order expired', async () => {
+    const { buyer, order } = await placed();
+    kit.clock.advance(2 * 60 * 60 * 1000);
+    await eventually(async () => {
+      const { order: now } = await buyer.client.data<{ order: OrderJson }>(ORDER, { id: order.id });
+      return now.status === 'CANCELLED' ? true : null;
+    });
+    const intentId = order.payment?.intentId ?? '';
+    const payload = intentEvent('payment_intent.succeeded', intentId, 'succeeded');
+    const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    expect(await postWebhook(payload, signature)).toBe(200);
+    const refunded = await eventually(async () => {
+      const { order: now } = await buyer.client.data<{ order: OrderJson }>(ORDER, { id: order.id });
+      return now.payment?.status === 'REFUNDED' ? now : null;
+    });
+    expect(refunded.status).toBe('CANCELLED');
+    expect(await kit.published('orders.order.placed', order.id)).toEqual([]);
+    const refunds = standIn.requests.filter(
+      (request) =>
+        request.path === '/v1/refunds' && request.form.get('payment_intent') === intentId,
+    );
+    expect(refunds[0]?.form.get('amount')).toBe(String(order.totalCents));
   });
 
   it('answers UNAVAILABLE and writes no order while Stripe is down', async () => {
