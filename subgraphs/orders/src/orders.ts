@@ -407,6 +407,8 @@ export class Orders {
         at: now,
       });
       await store.unschedule('AUTO_COMPLETE', order.id, now);
+      // Back in progress: late again once past the due date, even if the notice ran meanwhile.
+      if (order.dueAt) await store.schedule('LATE_NOTICE', order.id, order.dueAt);
       await store.enqueue('orders.order.started', {
         ...snapshot(reopened, viewerId, now),
         revision: true,
@@ -501,14 +503,15 @@ export class Orders {
         throw errors.conflict('An extension request is waiting for the buyer already.', 'orderId');
       }
       const requestedDueAt = days ? new Date(order.dueAt.getTime() + days * DAY_MS) : newDueAt;
+      const field = days ? 'days' : 'newDueAt';
       if (!requestedDueAt || requestedDueAt.getTime() <= order.dueAt.getTime()) {
         throw errors.badUserInput('The new due date must be after the current one.', [
-          { field: 'newDueAt', message: 'Must be after the current due date.' },
+          { field, message: 'Must be after the current due date.' },
         ]);
       }
       if (requestedDueAt.getTime() > order.dueAt.getTime() + MAX_EXTENSION_DAYS * DAY_MS) {
         throw errors.badUserInput(`At most ${MAX_EXTENSION_DAYS} days more at once.`, [
-          { field: 'newDueAt', message: `At most ${MAX_EXTENSION_DAYS} days after the due date.` },
+          { field, message: `At most ${MAX_EXTENSION_DAYS} days after the due date.` },
         ]);
       }
       const now = this.now;

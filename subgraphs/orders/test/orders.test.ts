@@ -408,6 +408,24 @@ describe('acceptOffer', () => {
   });
 });
 
+describe('requestExtension limits', () => {
+  it('wants a later due date, at most 30 days more', async () => {
+    const { seller, order } = await kit.orderIn('PLACED');
+    const due = Date.parse(order.dueAt ?? '');
+    const ask = (vars: Record<string, unknown>) =>
+      seller.client.request(ASK_EXTENSION, { orderId: order.id, reason: 'More time', ...vars });
+    const earlier = await ask({ newDueAt: new Date(due - 1).toISOString() });
+    expect(codes(earlier)).toEqual(['BAD_USER_INPUT']);
+    expect(earlier.errors[0]?.extensions?.['field']).toBe('newDueAt');
+    const far = await ask({ newDueAt: new Date(due + 31 * DAY_MS).toISOString() });
+    expect(codes(far)).toEqual(['BAD_USER_INPUT']);
+    const tooMany = await ask({ days: 31 });
+    expect(tooMany.errors[0]?.extensions?.['field']).toBe('days');
+    const fine = await ask({ newDueAt: new Date(due + 30 * DAY_MS).toISOString() });
+    expect(codes(fine)).toEqual([]);
+  });
+});
+
 describe('offers and gigs that went away', () => {
   it('refuses an expired and a declined offer, and a deleted gig', async () => {
     const { seller, buyer, gigId } = await kit.sellerAndBuyer();
