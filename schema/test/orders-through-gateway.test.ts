@@ -291,6 +291,57 @@ describe('orders through the gateway', () => {
     expect(await purchases()).toBe(1);
   });
 
+  it('completes an order once when the buyer accepts the delivery 20 times at once; the seller is paid once', async () => {
+    const orderOf = `mutation ($gigId: ID!) { placeOrder(gigId: $gigId, requirements: "Once") { order { id sellerEarningsCents } } }`;
+    const { placeOrder } = await bob.client.data<{
+      placeOrder: { order: { id: string; sellerEarningsCents: number } };
+    }>(orderOf, { gigId });
+    const orderId = placeOrder.order.id;
+    const move = (who: Member, mutation: string) => who.client.data(mutation, { orderId });
+    await bob.client.data(
+      `mutation ($orderId: ID!) { confirmPayment(orderId: $orderId, cardNumber: "4242424242424242") { id } }`,
+      { orderId },
+    );
+    await move(alice, `mutation ($orderId: ID!) { startOrder(orderId: $orderId) { id } }`);
+    await move(
+      alice,
+      `mutation ($orderId: ID!) { deliverOrder(orderId: $orderId, message: "Done") { id } }`,
+    );
+    const accept = `mutation ($orderId: ID!) { acceptDelivery(orderId: $orderId) { id status } }`;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => bob.client.request(accept, { orderId })),
+    );
+    const codes = answers.map((answer) => answer.errors[0]?.extensions?.['code'] ?? 'OK');
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(19);
+    // 7,200 more: 80 % of the gig's 9,000 cents, counted once.
+    const expected = {
+      ongoingJobs: 0,
+      completedJobs: 2,
+      cancelledJobs: 0,
+      totalEarningsCents: 98_764 + 7_200,
+    };
+    expect(placeOrder.order.sellerEarningsCents).toBe(7_200);
+    await eventually(
+      async () => {
+        const { viewer } = await alice.client.data<{
+          viewer: { sellerProfile: { stats: typeof expected } | null };
+        }>(STATS);
+        return viewer.sellerProfile?.stats.completedJobs === 2 ? viewer.sellerProfile.stats : null;
+      },
+      { what: 'the second completion counted', timeoutMs: 30_000 },
+    );
+    const { viewer } = await alice.client.data<{
+      viewer: { sellerProfile: { stats: typeof expected } | null };
+    }>(STATS);
+    expect(viewer.sellerProfile?.stats).toEqual(expected);
+    const { rows } = await orders.query(
+      `SELECT 1 FROM outbox_events WHERE type = 'orders.order.completed' AND payload->'data'->>'orderId' = $1`,
+      [orderId],
+    );
+    expect(rows).toHaveLength(1);
+  });
+
   it('User.orders(first: 50) with gig, buyer and seller costs a fixed number of statements per subgraph', async () => {
     const buyer = await signUpMember(supergraph.client);
     await waitForBuyerProfile(buyer);
