@@ -743,6 +743,8 @@ export class Orders {
     }[move];
     const checked = await this.forSide(orderId, caller, side, what);
     const viewerId = requireViewer(caller).id;
+    // Refused already as read: no transaction, no wait for the row lock.
+    transition(checked.status, move);
     return this.store.transaction(async (store) => {
       const order = await this.locked(store, checked.id);
       transition(order.status, move);
