@@ -25,6 +25,16 @@ interface LocalUser {
   opened: Promise<boolean>;
 }
 
+/** Connections opened in one transaction at most (a burst beyond it takes several). */
+const MAX_OPEN_BATCH = 500;
+
+interface QueuedOpen {
+  id: string;
+  userId: string;
+  resolve: (announced: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
 export class Presence {
   /** This process's id on its rows. */
   readonly processId = randomUUID();
@@ -37,6 +47,9 @@ export class Presence {
   private readonly handles = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Opens waiting for the next batch, and the loop writing batches while there are any. */
+  private readonly queuedOpens: QueuedOpen[] = [];
+  private openingBatches: Promise<void> | null = null;
 
   constructor(
     private readonly store: ChatStore,
@@ -117,7 +130,8 @@ export class Presence {
       const expiresAt = this.expiry();
       const refreshed = await this.store.refreshConnections(this.processId, expiresAt);
       if (refreshed < this.local.size) {
-        for (const [userId, user] of this.local) await this.track(this.open(user.rowId, userId));
+        const reopened = [...this.local].map(([userId, user]) => this.open(user.rowId, userId));
+        await this.track(Promise.all(reopened));
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'presence: heartbeat failed');
@@ -136,26 +150,51 @@ export class Presence {
     return offline;
   }
 
+  /**
+   * Opens connection `id` of `userId` in the next batch: every open queued while a batch is
+   * being written goes into the following one, so a burst of subscribes (a thousand clients
+   * connecting, or a gateway re-subscribing its streams after a chat restart) costs a few
+   * transactions, not one each. Resolves with whether this open announced the user online.
+   */
   private open(id: string, userId: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queuedOpens.push({ id, userId, resolve, reject });
+      this.openingBatches ??= this.openQueued();
+    });
+  }
+
+  private async openQueued(): Promise<void> {
+    // The subscribes of this moment join the first batch (a burst arrives over a few ticks).
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queuedOpens.length > 0) {
+      const batch = this.queuedOpens.splice(0, MAX_OPEN_BATCH);
+      try {
+        const announced = await this.openBatch(batch);
+        for (const entry of batch) entry.resolve(announced.has(entry.id));
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+    this.openingBatches = null;
+  }
+
+  /** One transaction: the batch's rows, and an online event for each user who was offline. */
+  private openBatch(batch: readonly QueuedOpen[]): Promise<Set<string>> {
     return this.store.transaction(async (store) => {
       const now = this.now();
-      const presence = await store.lockPresence(userId);
-      await store.removeLapsedConnections(userId, now);
-      await store.putConnection({
-        id,
-        userId,
-        processId: this.processId,
-        expiresAt: this.expiry(),
-      });
-      if (presence.online) return false;
-      await store.setPresence({ userId, online: true, lastSeenAt: presence.lastSeenAt });
-      await store.enqueue('chat.presence.changed', {
-        userId,
-        online: true,
-        lastSeenAt: now.toISOString(),
-        changedAt: now.toISOString(),
-      });
-      return true;
+      const wentOnline = await store.openConnections(batch, this.processId, this.expiry(), now);
+      const announced = new Set<string>();
+      for (const user of wentOnline) {
+        await store.enqueue('chat.presence.changed', {
+          userId: user.userId,
+          online: true,
+          lastSeenAt: now.toISOString(),
+          changedAt: now.toISOString(),
+        });
+        const first = batch.find((entry) => entry.userId === user.userId);
+        if (first) announced.add(first.id);
+      }
+      return announced;
     });
   }
 

@@ -346,24 +346,60 @@ export class ChatStore extends SubgraphStore<ChatTransaction> {
     return row;
   }
 
+  /**
+   * Opens many users' connections of one process in this transaction (the batched form of
+   * lockPresence + removeLapsedConnections + a connection row + setPresence): locks their presence
+   * rows in user-id order (so two batches, or a batch and one user's close, never deadlock),
+   * drops their lapsed connections, writes the new ones and marks online those who were not.
+   * Returns the users who went online, with when they were last seen.
+   */
+  async openConnections(
+    connections: readonly { id: string; userId: string }[],
+    processId: string,
+    expiresAt: Date,
+    now: Date,
+  ): Promise<PresenceRecord[]> {
+    const byId = new Map(connections.map((c) => [c.id, c]));
+    const unique = [...byId.values()];
+    const userIds = [...new Set(unique.map((c) => c.userId))].sort();
+    await this.db.$executeRawUnsafe(
+      `INSERT INTO presence (user_id, online)
+       SELECT u, false FROM unnest($1::uuid[]) AS u ORDER BY u ON CONFLICT DO NOTHING`,
+      userIds,
+    );
+    const locked = await this.db.$queryRawUnsafe<PresenceRecord[]>(
+      `SELECT user_id::text AS "userId", online, last_seen_at AS "lastSeenAt"
+       FROM presence WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+      userIds,
+    );
+    await this.db.$executeRawUnsafe(
+      `DELETE FROM presence_connections WHERE user_id = ANY($1::uuid[]) AND expires_at <= $2`,
+      userIds,
+      now,
+    );
+    await this.db.$executeRawUnsafe(
+      `INSERT INTO presence_connections (id, user_id, process_id, expires_at)
+       SELECT c.id, c.user_id, $3::uuid, $4 FROM unnest($1::uuid[], $2::uuid[]) AS c(id, user_id)
+       ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+      unique.map((c) => c.id),
+      unique.map((c) => c.userId),
+      processId,
+      expiresAt,
+    );
+    const wentOnline = locked.filter((row) => !row.online);
+    if (wentOnline.length > 0) {
+      await this.db.$executeRawUnsafe(
+        `UPDATE presence SET online = true WHERE user_id = ANY($1::uuid[])`,
+        wentOnline.map((row) => row.userId),
+      );
+    }
+    return wentOnline;
+  }
+
   async setPresence(record: PresenceRecord): Promise<void> {
     await this.db.presence.update({
       where: { userId: record.userId },
       data: { online: record.online, lastSeenAt: record.lastSeenAt },
-    });
-  }
-
-  /** Creates the connection's row, or revives it (the heartbeat after a sweep removed it). */
-  async putConnection(connection: {
-    id: string;
-    userId: string;
-    processId: string;
-    expiresAt: Date;
-  }): Promise<void> {
-    await this.db.presenceConnection.upsert({
-      where: { id: connection.id },
-      create: connection,
-      update: { expiresAt: connection.expiresAt },
     });
   }
 
