@@ -328,28 +328,8 @@ export class ChatStore extends SubgraphStore<ChatTransaction> {
   // Presence
 
   /**
-   * Locks the user's presence row (creating it offline) until the transaction ends: every
-   * connection change of one user is decided one after the other, in any chat process.
-   */
-  async lockPresence(userId: string): Promise<PresenceRecord> {
-    await this.db.$executeRawUnsafe(
-      `INSERT INTO presence (user_id, online) VALUES ($1::uuid, false) ON CONFLICT DO NOTHING`,
-      userId,
-    );
-    const rows = await this.db.$queryRawUnsafe<PresenceRecord[]>(
-      `SELECT user_id AS "userId", online, last_seen_at AS "lastSeenAt"
-       FROM presence WHERE user_id = $1::uuid FOR UPDATE`,
-      userId,
-    );
-    const row = rows[0];
-    if (!row) throw new Error(`presence row of ${userId} vanished`);
-    return row;
-  }
-
-  /**
-   * Opens many users' connections of one process in this transaction (the batched form of
-   * lockPresence + removeLapsedConnections + a connection row + setPresence): locks their presence
-   * rows in user-id order (so two batches, or a batch and one user's close, never deadlock),
+   * Opens many users' connections of one process in this transaction: locks their presence
+   * rows in user-id order (so two batches never deadlock),
    * drops their lapsed connections, writes the new ones and marks online those who were not.
    * Returns the users who went online, with when they were last seen.
    */
@@ -396,20 +376,38 @@ export class ChatStore extends SubgraphStore<ChatTransaction> {
     return wentOnline;
   }
 
-  async setPresence(record: PresenceRecord): Promise<void> {
-    await this.db.presence.update({
-      where: { userId: record.userId },
-      data: { online: record.online, lastSeenAt: record.lastSeenAt },
-    });
-  }
-
-  async removeConnection(id: string): Promise<void> {
-    await this.db.presenceConnection.deleteMany({ where: { id } });
-  }
-
-  /** Live (unexpired) connections of the user. */
-  async liveConnections(userId: string, now: Date): Promise<number> {
-    return this.db.presenceConnection.count({ where: { userId, expiresAt: { gt: now } } });
+  /**
+   * Ends connections in this transaction: locks the users' presence rows in
+   * id order, deletes the given connections and the users' lapsed ones, and marks offline (last
+   * seen `now`) the users who were online and have no live connection left. Returns those users.
+   */
+  async closeConnections(
+    userIds: readonly string[],
+    connectionIds: readonly string[],
+    now: Date,
+  ): Promise<string[]> {
+    const users = [...new Set(userIds)].sort();
+    await this.db.$queryRawUnsafe(
+      `SELECT 1 FROM presence WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+      users,
+    );
+    await this.db.$executeRawUnsafe(
+      `DELETE FROM presence_connections
+       WHERE id = ANY($1::uuid[]) OR (user_id = ANY($2::uuid[]) AND expires_at <= $3)`,
+      connectionIds,
+      users,
+      now,
+    );
+    const rows = await this.db.$queryRawUnsafe<{ userId: string }[]>(
+      `UPDATE presence p SET online = false, last_seen_at = $2
+       WHERE p.user_id = ANY($1::uuid[]) AND p.online
+         AND NOT EXISTS (SELECT 1 FROM presence_connections c
+                         WHERE c.user_id = p.user_id AND c.expires_at > $2)
+       RETURNING p.user_id::text AS "userId"`,
+      users,
+      now,
+    );
+    return rows.map((row) => row.userId).sort();
   }
 
   /** The heartbeat: every connection of the process lives until `expiresAt`. */
@@ -430,10 +428,6 @@ export class ChatStore extends SubgraphStore<ChatTransaction> {
       take: limit,
     });
     return rows.map((row) => row.userId);
-  }
-
-  async removeLapsedConnections(userId: string, now: Date): Promise<void> {
-    await this.db.presenceConnection.deleteMany({ where: { userId, expiresAt: { lte: now } } });
   }
 
   /** Presence of many users in one statement: online = a live connection now. */

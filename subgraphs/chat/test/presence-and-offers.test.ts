@@ -65,7 +65,7 @@ describe('presence across processes', () => {
     ]);
   });
 
-  it('holds a burst of 600 subscribes over two processes in a few transactions, each user announced once', async () => {
+  it('holds a burst of 600 subscribes and their ends over two processes in a few transactions, each user announced once each way', async () => {
     const counter = statementCounter();
     const counted = createPrisma({ url: database.url, poolSize: 4 }, counter.onQuery);
     const countedStore = new ChatStore({
@@ -80,9 +80,9 @@ describe('presence across processes', () => {
       ];
       // 400 users; 200 of them subscribe through both processes at the same moment.
       const users = Array.from({ length: 400 }, () => randomUUID());
-      await Promise.all([
-        ...users.map((user) => a.connect(user)),
-        ...users.slice(0, 200).map((user) => b.connect(user)),
+      const [inA, inB] = await Promise.all([
+        Promise.all(users.map((user) => a.connect(user))),
+        Promise.all(users.slice(0, 200).map((user) => b.connect(user))),
       ]);
       expect((await store.presenceOf(users, now())).every((row) => row.online)).toBe(true);
       const announced = (await events('chat.presence.changed')).map((e) => e.data['userId']);
@@ -93,6 +93,19 @@ describe('presence across processes', () => {
         /INSERT INTO presence_connections/.test(sql),
       );
       expect(opens.length).toBeLessThanOrEqual(4);
+      // Every stream ends at once (a gateway going away): as few transactions, one offline each.
+      counter.reset();
+      await Promise.all([
+        ...inA.map((handle) => a.disconnect(handle)),
+        ...inB.map((handle) => b.disconnect(handle)),
+      ]);
+      expect((await store.presenceOf(users, now())).some((row) => row.online)).toBe(false);
+      const offline = (await events('chat.presence.changed')).filter((e) => !e.data['online']);
+      expect(offline.map((e) => e.data['userId']).sort()).toEqual([...users].sort());
+      const closes = counter.statements.filter((sql) =>
+        /DELETE FROM presence_connections/.test(sql),
+      );
+      expect(closes.length).toBeLessThanOrEqual(4);
     } finally {
       await counted.$disconnect();
       // Their rows would lapse into the next tests' sweeps.
