@@ -160,6 +160,25 @@ describe('reviews: addReview and replyToReview through the gateway', () => {
     ).toMatchObject({ review: { reply: { body: 'Thank you!' } } });
   });
 
+  it('takes one of 10 concurrent replies', async () => {
+    const order = await kit.completedOrder();
+    const review = (await add(order.buyer, order.orderId)).data?.addReview;
+    if (!review) throw new Error('no review');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, n) =>
+        order.seller.client.request(REPLY, { reviewId: review.id, body: `Reply ${n}` }),
+      ),
+    );
+    expect(results.filter((result) => result.errors.length === 0)).toHaveLength(1);
+    expect(results.flatMap(codes)).toEqual(Array.from({ length: 9 }, () => 'CONFLICT'));
+    const { rows } = await kit.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox_events
+       WHERE type = 'reviews.review.replied' AND payload->'data'->>'reviewId' = $1`,
+      [review.id],
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
+
   it('publishes reviews.review.created and reviews.review.replied through the outbox', async () => {
     const order = await kit.completedOrder();
     const review = (await add(order.buyer, order.orderId, 3, 'Fine')).data?.addReview;
