@@ -114,7 +114,10 @@ export class ReviewsStore extends SubgraphStore<ReviewsTransaction> {
     return toReview(row);
   }
 
-  /** One page for each owner in one statement (a lateral join walks the owner's index once each). */
+  /**
+   * One page for each owner in one statement (a lateral join walks the owner's index once each);
+   * the outer order keeps each owner's rows newest first whatever plan PostgreSQL picks.
+   */
   async reviewPages(request: ReviewPagesRequest): Promise<ReviewRecord[]> {
     const ownerIds = [...new Set(request.ownerIds.filter(isUuid))];
     if (ownerIds.length === 0) return [];
@@ -129,7 +132,8 @@ export class ReviewsStore extends SubgraphStore<ReviewsTransaction> {
           AND ($3::timestamptz IS NULL OR (r.created_at, r.id) < ($3::timestamptz, $4::uuid))
         ORDER BY r.created_at DESC, r.id DESC
         LIMIT $5::int
-      ) r`,
+      ) r
+      ORDER BY r.created_at DESC, r.id DESC`,
       ownerIds,
       kind,
       request.after?.createdAt ?? null,
