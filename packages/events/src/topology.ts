@@ -69,6 +69,8 @@ export const consumerTopology = [
     ],
     delivery: 'broadcast',
   },
+  { name: 'reviews.orders', types: ['orders.order.completed'], delivery: 'queue' },
+  { name: 'users.ratings', types: ['reviews.review.created'], delivery: 'queue' },
 ] as const satisfies ConsumerTopology;
 
 /** A consumer name in the list. */

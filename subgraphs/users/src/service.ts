@@ -1,6 +1,10 @@
 import { defineSubgraph, subgraphContext } from '@jobber/service-kit';
 import { loadUsersConfig, parseUsersConfig } from './config.js';
-import { createAccountsConsumer, createGigCountsConsumer } from './events.js';
+import {
+  createAccountsConsumer,
+  createGigCountsConsumer,
+  createRatingsConsumer,
+} from './events.js';
 import { Profiles } from './profiles.js';
 import { resolvers } from './resolvers/index.js';
 import { UsersStore, createPrisma } from './store.js';
@@ -20,6 +24,7 @@ export const subgraph = defineSubgraph({
       consumers: [
         createAccountsConsumer({ ...deps, store }),
         createGigCountsConsumer({ ...deps, store }),
+        createRatingsConsumer({ ...deps, store }),
       ],
     };
   },
