@@ -15,6 +15,7 @@ import { parseGigsConfig } from '@jobber/gigs';
 import { parseUsersConfig } from '@jobber/users';
 import { parseChatConfig } from '@jobber/chat';
 import { parseOrdersConfig } from '@jobber/orders';
+import { parseReviewsConfig } from '@jobber/reviews';
 import {
   asList,
   composeTool,
@@ -47,6 +48,7 @@ const parseSubgraphConfig: Record<SubgraphName, (env: Record<string, string>) =>
     gigs: parseGigsConfig,
     chat: parseChatConfig,
     orders: parseOrdersConfig,
+    reviews: parseReviewsConfig,
   };
 
 const temp = mkdtempSync(join(tmpdir(), 'jobber-compose-'));

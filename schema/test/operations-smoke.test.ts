@@ -5,6 +5,7 @@ import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseGigsConfig, startGigsService } from '@jobber/gigs';
 import { parseChatConfig, startChatService } from '@jobber/chat';
 import { parseOrdersConfig, startOrdersService } from '@jobber/orders';
+import { parseReviewsConfig, startReviewsService } from '@jobber/reviews';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import { chatTimers } from './chat-kit.js';
@@ -41,6 +42,7 @@ beforeAll(async () => {
     gigs: (env) => startGigsService(parseGigsConfig(env)),
     chat: (env) => startChatService(parseChatConfig({ ...env, ...chatTimers })),
     orders: (env) => startOrdersService(parseOrdersConfig(env)),
+    reviews: (env) => startReviewsService(parseReviewsConfig(env)),
   });
   world = createWorld(supergraph);
 });

@@ -89,6 +89,8 @@ export const consumerTopology = [
   },
   // An offer becomes ACCEPTED when its order is placed (paid).
   { name: 'chat.orders', types: ['orders.order.placed'], delivery: 'queue' },
+  { name: 'reviews.orders', types: ['orders.order.completed'], delivery: 'queue' },
+  { name: 'users.ratings', types: ['reviews.review.created'], delivery: 'queue' },
 ] as const satisfies ConsumerTopology;
 
 /** A consumer name in the list. */

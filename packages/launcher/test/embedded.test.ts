@@ -23,7 +23,7 @@ import { exited, freePort } from './launcher-harness.js';
 // the data. Both start times are printed. Own ports and data folder, so it runs beside anything.
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const services = ['gateway', 'auth', 'users', 'gigs', 'chat', 'orders'] as const;
+const services = ['gateway', 'auth', 'users', 'gigs', 'chat', 'orders', 'reviews'] as const;
 /** What a fresh machine does not have, and what the launcher must not touch. */
 const machinePorts = [5432, 5672];
 
@@ -66,6 +66,8 @@ function npmStart() {
     CHAT_ADMIN_PORT: String(ports['chatAdmin']),
     ORDERS_PORT: String(ports['orders']),
     ORDERS_ADMIN_PORT: String(ports['ordersAdmin']),
+    REVIEWS_PORT: String(ports['reviews']),
+    REVIEWS_ADMIN_PORT: String(ports['reviewsAdmin']),
     // A fresh machine: no PostgreSQL, no RabbitMQ.
     TEST_POSTGRES_URL: `postgresql://postgres@127.0.0.1:${ports['closed']}/postgres`,
     TEST_AMQP_URL: `amqp://guest:guest@127.0.0.1:${ports['closed']}`,
@@ -80,6 +82,7 @@ function npmStart() {
     'GIGS_DATABASE_URL',
     'CHAT_DATABASE_URL',
     'ORDERS_DATABASE_URL',
+    'REVIEWS_DATABASE_URL',
   ]);
   const env = Object.fromEntries(Object.entries(inherited).filter(([name]) => !unset.has(name)));
   const started = Date.now();

@@ -8,7 +8,7 @@ import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'orders';
+export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'orders' | 'reviews';
 
 export interface Launcher {
   process: ChildProcess;
@@ -46,6 +46,7 @@ async function freePorts(): Promise<Record<ServiceName, number>> {
     gigs: await freePort(),
     chat: await freePort(),
     orders: await freePort(),
+    reviews: await freePort(),
   };
 }
 
@@ -57,6 +58,7 @@ export async function spawnLauncher(options: {
     gigs: TestDatabase;
     chat: TestDatabase;
     orders: TestDatabase;
+    reviews: TestDatabase;
   };
   events: TestEventNames;
   dataDir: string;
@@ -86,6 +88,9 @@ export async function spawnLauncher(options: {
       ORDERS_PORT: String(ports.orders),
       ORDERS_ADMIN_PORT: String(adminPorts.orders),
       ORDERS_DATABASE_URL: databases.orders.url,
+      REVIEWS_PORT: String(ports.reviews),
+      REVIEWS_ADMIN_PORT: String(adminPorts.reviews),
+      REVIEWS_DATABASE_URL: databases.reviews.url,
       AMQP_URL: events.amqpUrl,
       EVENTS_EXCHANGE: events.exchange,
       EVENTS_QUEUE_PREFIX: events.queuePrefix,

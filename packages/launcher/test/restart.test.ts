@@ -60,10 +60,11 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startLauncher(): Promise<Launcher> {
-  const [auth, users, gigs, chat, orders] = databases;
-  if (!auth || !users || !gigs || !chat || !orders) throw new Error('no test databases');
+  const [auth, users, gigs, chat, orders, reviews] = databases;
+  if (!auth || !users || !gigs || !chat || !orders || !reviews)
+    throw new Error('no test databases');
   const started = await spawnLauncher({
-    databases: { auth, users, gigs, chat, orders },
+    databases: { auth, users, gigs, chat, orders, reviews },
     events,
     dataDir,
   });
@@ -117,6 +118,7 @@ beforeAll(async () => {
     await createTestDatabase('gigs'),
     await createTestDatabase('chat'),
     await createTestDatabase('orders'),
+    await createTestDatabase('reviews'),
   ];
   mailbox = new Mailbox(databases[0]?.url ?? '');
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));

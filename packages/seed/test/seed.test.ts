@@ -17,7 +17,7 @@ const output: string[] = [];
 const out = { write: (text: string) => output.push(text) };
 const options: SeedOptions = {
   seed: 42,
-  sizes: { buyers: 20, sellers: 8, gigs: 30, conversations: 12 },
+  sizes: { buyers: 20, sellers: 8, gigs: 30, conversations: 12, orders: 16 },
   concurrency: 4,
 };
 const target = () => ({

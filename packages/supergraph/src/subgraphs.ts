@@ -10,6 +10,7 @@ export const subgraphs = [
   { name: 'gigs', port: 4003 },
   { name: 'chat', port: 4004 },
   { name: 'orders', port: 4005 },
+  { name: 'reviews', port: 4006 },
 ] as const;
 
 export type SubgraphName = (typeof subgraphs)[number]['name'];

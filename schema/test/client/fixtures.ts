@@ -5,6 +5,7 @@ import { executeData } from './execute.js';
 import { operation, type OperationFixture } from './operation-fixture.js';
 import { chatFixtures } from './chat-fixtures.js';
 import { ordersFixtures } from './orders-fixtures.js';
+import { reviewsFixtures } from './reviews-fixtures.js';
 import { signUpFixtures } from './sign-up-fixtures.js';
 
 /** Every generated `<Operation>Document`, by operation name. */
@@ -262,4 +263,5 @@ export const operationFixtures = {
   ...signUpFixtures,
   ...chatFixtures,
   ...ordersFixtures,
+  ...reviewsFixtures,
 } satisfies Record<OperationName, OperationFixture>;

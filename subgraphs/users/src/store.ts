@@ -227,6 +227,7 @@ export class UsersStore extends SubgraphStore<UsersTransaction> {
     const gigCount = await this.db.sellerGig.count({ where: { sellerId, active: true } });
     await this.db.seller.updateMany({ where: { userId: sellerId }, data: { gigCount } });
   }
+
   // Order tallies (orders.order.* events)
 
   /**
@@ -283,4 +284,31 @@ export class UsersStore extends SubgraphStore<UsersTransaction> {
       data: { purchasedGigsCount: purchased },
     });
   }
+
+  // Ratings (reviews.review.created, buyers' reviews of sellers)
+
+  /**
+   * Counts one rating into the seller's aggregate (atomic increments, so concurrent reviews are
+   * all counted); false when users has no seller profile of that id. The consumer makes sure a
+   * review is counted once.
+   */
+  async addSellerRating(sellerId: string, rating: 1 | 2 | 3 | 4 | 5): Promise<boolean> {
+    const { count } = await this.db.seller.updateMany({
+      where: { userId: sellerId },
+      data: {
+        ratingsCount: { increment: 1 },
+        ratingSum: { increment: rating },
+        [starColumn[rating]]: { increment: 1 },
+      },
+    });
+    return count === 1;
+  }
 }
+
+const starColumn = {
+  1: 'oneStarCount',
+  2: 'twoStarCount',
+  3: 'threeStarCount',
+  4: 'fourStarCount',
+  5: 'fiveStarCount',
+} as const;

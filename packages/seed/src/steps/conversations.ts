@@ -179,6 +179,8 @@ async function converse(context: SeedContext, planned: PlannedConversation) {
       await gateway.data('declineOffer', DECLINE, { offerId }, buyer.accessToken);
     } else if (offer.end === 'cancelled') {
       await gateway.data('cancelOffer', CANCEL, { offerId }, seller.accessToken);
+    } else {
+      context.offers.push({ id: offerId, buyer, gig });
     }
   }
   if (planned.readBy) {
