@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseChatConfig, startChatService } from '@jobber/chat';
 import { parseGigsConfig, startGigsService } from '@jobber/gigs';
+import { parseOrdersConfig, startOrdersService } from '@jobber/orders';
+import { parseReviewsConfig, startReviewsService } from '@jobber/reviews';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import type { SeedOptions } from '../src/args.js';
@@ -10,7 +12,8 @@ import type { SeedStep } from '../src/context.js';
 import { planMembers, SEED_PASSWORD } from '../src/people.js';
 import { runSeed, type SeedResult } from '../src/run.js';
 
-// The seed against a real supergraph (auth, users, gigs, chat; events on RabbitMQ), small.
+// The seed against a real supergraph (auth, users, gigs, chat, orders, reviews; events on
+// RabbitMQ), small.
 let supergraph: TestSupergraph;
 let result: SeedResult;
 const output: string[] = [];
@@ -32,6 +35,8 @@ beforeAll(async () => {
       users: (env) => startUsersService(parseUsersConfig(env)),
       gigs: (env) => startGigsService(parseGigsConfig(env)),
       chat: (env) => startChatService(parseChatConfig(env)),
+      orders: (env) => startOrdersService(parseOrdersConfig(env)),
+      reviews: (env) => startReviewsService(parseReviewsConfig(env)),
     },
     // The seed reads the API's root fields by introspection (development, or the playground on).
     { gatewayEnv: { PLAYGROUND: 'true' } },
@@ -221,20 +226,42 @@ describe('npm run seed', () => {
     expect(sellers.sellers.edges).toHaveLength(8);
   });
 
+  it('holds the orders it reports, in the states it reports, seen by their buyers', async () => {
+    const seen: Record<string, number> = {};
+    for (const buyer of result.members.buyers) {
+      const data = await supergraph.client.as({ token: buyer.accessToken }).data<{
+        viewer: { orders: { edges: { node: { status: string } }[] } | null };
+      }>('{ viewer { orders(role: BUYER, first: 100) { edges { node { status } } } } }');
+      for (const { node } of data.viewer.orders?.edges ?? []) {
+        const kind = `${node.status.toLowerCase().replace('_', ' ')} orders`;
+        seen[kind] = (seen[kind] ?? 0) + 1;
+      }
+    }
+    const reported = Object.fromEntries(
+      Object.entries(result.made).filter(
+        ([kind]) => kind.endsWith(' orders') && kind !== 'orders from offers',
+      ),
+    );
+    expect(Object.values(seen).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+    expect(seen).toEqual(reported);
+  });
+
   it('skips, with a line, a step whose subgraph is not in the API yet', async () => {
     let ran = false;
-    const orders: SeedStep = {
-      name: 'orders',
-      needs: ['placeOrder'],
+    const later: SeedStep = {
+      name: 'notifications',
+      needs: ['markNotificationsRead'],
       total: () => 1,
       run: async () => {
         ran = true;
       },
     };
     const lines: string[] = [];
-    const skipped = await runSeed(target(), options, { write: (t) => lines.push(t) }, [orders]);
+    const skipped = await runSeed(target(), options, { write: (t) => lines.push(t) }, [later]);
     expect(ran).toBe(false);
-    expect(skipped.skipped).toEqual(['orders']);
-    expect(lines.join('')).toContain('orders: skipped (the API has no placeOrder yet)');
+    expect(skipped.skipped).toEqual(['notifications']);
+    expect(lines.join('')).toContain(
+      'notifications: skipped (the API has no markNotificationsRead yet)',
+    );
   });
 });
