@@ -14,6 +14,7 @@ import { testConfig, uniqueTag } from '@jobber/test-kit';
 import { parseGigsConfig } from '@jobber/gigs';
 import { parseUsersConfig } from '@jobber/users';
 import { parseChatConfig } from '@jobber/chat';
+import { parseOrdersConfig } from '@jobber/orders';
 import { parseReviewsConfig } from '@jobber/reviews';
 import {
   asList,
@@ -46,6 +47,7 @@ const parseSubgraphConfig: Record<SubgraphName, (env: Record<string, string>) =>
     users: parseUsersConfig,
     gigs: parseGigsConfig,
     chat: parseChatConfig,
+    orders: parseOrdersConfig,
     reviews: parseReviewsConfig,
   };
 

@@ -8,7 +8,7 @@ import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'reviews';
+export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'orders' | 'reviews';
 
 export interface Launcher {
   process: ChildProcess;
@@ -45,6 +45,7 @@ async function freePorts(): Promise<Record<ServiceName, number>> {
     users: await freePort(),
     gigs: await freePort(),
     chat: await freePort(),
+    orders: await freePort(),
     reviews: await freePort(),
   };
 }
@@ -56,6 +57,7 @@ export async function spawnLauncher(options: {
     users: TestDatabase;
     gigs: TestDatabase;
     chat: TestDatabase;
+    orders: TestDatabase;
     reviews: TestDatabase;
   };
   events: TestEventNames;
@@ -83,6 +85,9 @@ export async function spawnLauncher(options: {
       CHAT_PORT: String(ports.chat),
       CHAT_ADMIN_PORT: String(adminPorts.chat),
       CHAT_DATABASE_URL: databases.chat.url,
+      ORDERS_PORT: String(ports.orders),
+      ORDERS_ADMIN_PORT: String(adminPorts.orders),
+      ORDERS_DATABASE_URL: databases.orders.url,
       REVIEWS_PORT: String(ports.reviews),
       REVIEWS_ADMIN_PORT: String(adminPorts.reviews),
       REVIEWS_DATABASE_URL: databases.reviews.url,

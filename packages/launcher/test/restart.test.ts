@@ -60,10 +60,11 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startLauncher(): Promise<Launcher> {
-  const [auth, users, gigs, chat, reviews] = databases;
-  if (!auth || !users || !gigs || !chat || !reviews) throw new Error('no test databases');
+  const [auth, users, gigs, chat, orders, reviews] = databases;
+  if (!auth || !users || !gigs || !chat || !orders || !reviews)
+    throw new Error('no test databases');
   const started = await spawnLauncher({
-    databases: { auth, users, gigs, chat, reviews },
+    databases: { auth, users, gigs, chat, orders, reviews },
     events,
     dataDir,
   });
@@ -116,6 +117,7 @@ beforeAll(async () => {
     await createTestDatabase('users'),
     await createTestDatabase('gigs'),
     await createTestDatabase('chat'),
+    await createTestDatabase('orders'),
     await createTestDatabase('reviews'),
   ];
   mailbox = new Mailbox(databases[0]?.url ?? '');

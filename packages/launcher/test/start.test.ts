@@ -33,6 +33,7 @@ beforeAll(async () => {
     await createTestDatabase('users'),
     await createTestDatabase('gigs'),
     await createTestDatabase('chat'),
+    await createTestDatabase('orders'),
     await createTestDatabase('reviews'),
   ];
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));
@@ -51,10 +52,11 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('starts every subgraph and the gateway, serves a flow across them, and stops on Ctrl-C', async () => {
-    const [auth, users, gigs, chat, reviews] = databases;
-    if (!auth || !users || !gigs || !chat || !reviews) throw new Error('no test databases');
+    const [auth, users, gigs, chat, orders, reviews] = databases;
+    if (!auth || !users || !gigs || !chat || !orders || !reviews)
+      throw new Error('no test databases');
     const running = await spawnLauncher({
-      databases: { auth, users, gigs, chat, reviews },
+      databases: { auth, users, gigs, chat, orders, reviews },
       events,
       dataDir,
     });

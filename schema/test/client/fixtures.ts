@@ -4,6 +4,7 @@ import * as documents from '../../generated/client/graphql.js';
 import { executeData } from './execute.js';
 import { operation, type OperationFixture } from './operation-fixture.js';
 import { chatFixtures } from './chat-fixtures.js';
+import { ordersFixtures } from './orders-fixtures.js';
 import { reviewsFixtures } from './reviews-fixtures.js';
 import { signUpFixtures } from './sign-up-fixtures.js';
 
@@ -261,5 +262,6 @@ export const operationFixtures = {
 
   ...signUpFixtures,
   ...chatFixtures,
+  ...ordersFixtures,
   ...reviewsFixtures,
 } satisfies Record<OperationName, OperationFixture>;

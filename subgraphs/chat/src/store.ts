@@ -304,6 +304,24 @@ export class ChatStore extends SubgraphStore<ChatTransaction> {
     return toMessage(row);
   }
 
+  /**
+   * Marks an offer ACCEPTED because its order was paid (orders.order.placed): from OPEN, or
+   * EXPIRED (the buyer accepted in time; the payment came later). Null when it was neither.
+   */
+  async markOfferAccepted(offerId: string, now: Date): Promise<MessageRecord | null> {
+    const { count } = await this.db.message.updateMany({
+      where: { id: offerId, offerState: { in: ['OPEN', 'EXPIRED'] } },
+      data: { offerState: 'ACCEPTED', offerUpdatedAt: now },
+    });
+    if (count === 0) return null;
+    await this.db.conversation.updateMany({
+      where: { messages: { some: { id: offerId } } },
+      data: { updatedAt: now },
+    });
+    const row = await this.db.message.findUniqueOrThrow({ where: { id: offerId } });
+    return toMessage(row);
+  }
+
   /** Writes EXPIRED on up to `limit` open offers past their expiry, returning them (the sweep). */
   async expireOffers(now: Date, limit: number): Promise<ExpiredOffer[]> {
     const rows = await this.db.$queryRawUnsafe<ExpiredOffer[]>(
