@@ -198,11 +198,22 @@ describe.skipIf(!kustomize).each(overlays)('deploy/kubernetes/overlays/%s', (ove
       }
       for (const rule of egress) {
         expect(rule.to?.length, `${name}: an egress rule to anywhere`).toBeGreaterThan(0);
+        const ports = rule.ports?.map((p) => p.port);
+        // Outside the cluster (Stripe's API, an SMTP relay): a subgraph only, HTTPS or
+        // submission ports only, never the cluster's private ranges.
+        if (rule.to?.some((to) => to.ipBlock)) {
+          expect(name, 'the gateway reaches nothing outside').not.toBe('gateway');
+          expect(ports?.every((port) => [443, 465, 587].includes(Number(port)))).toBe(true);
+          for (const to of rule.to ?? []) {
+            expect(to.ipBlock?.except).toEqual(
+              expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']),
+            );
+          }
+          continue;
+        }
         for (const to of rule.to ?? []) {
-          expect(to.ipBlock, `${name}: egress by address`).toBeUndefined();
           const labels = to.podSelector?.matchLabels ?? {};
           const namespace = to.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
-          const ports = rule.ports?.map((p) => p.port);
           if (namespace === 'kube-system') expect(labels).toEqual({ 'k8s-app': 'kube-dns' });
           else if (labels['app.kubernetes.io/name'] === 'rabbitmq') expect(ports).toEqual([5672]);
           else if (name === 'gateway') {
