@@ -274,6 +274,8 @@ describe.skipIf(!kustomize).each(overlays)('deploy/kubernetes/overlays/%s', (ove
         ]),
       );
       expect(main?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'admin' });
+      // /readyz waits up to 2 s for a check (docs/2026-12-02-admin-port.md): more than that.
+      expect(main?.readinessProbe?.timeoutSeconds).toBeGreaterThanOrEqual(3);
       expect(main?.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'admin' });
       expect(main?.startupProbe?.httpGet?.port).toBe('admin');
     }
