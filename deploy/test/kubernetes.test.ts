@@ -359,6 +359,8 @@ describe.skipIf(!kustomize).each(overlays)('deploy/kubernetes/overlays/%s', (ove
       );
       expect(scalers, name).toHaveLength(1);
       expect(scalers[0]?.spec?.minReplicas).toBeGreaterThanOrEqual(overlay === 'dev' ? 1 : 2);
+      // The autoscaler owns the count: a `replicas` here would be reset by every apply.
+      expect(deployment.spec?.replicas, name).toBeUndefined();
     }
   });
 
