@@ -92,5 +92,17 @@ describe.skipIf(!kustomize).each(overlays)(
         expect(config.events.amqpUrl).toMatch(/^amqp:\/\/[^:]+:[^@]+@rabbitmq:5672$/);
       },
     );
+
+    it("gigs: Elasticsearch through ECK's HTTPS service, as its own user", async () => {
+      const env = main('gigs');
+      const config = (await subgraphParser('gigs'))(env) as ReturnType<ParseConfig> & {
+        elasticsearch: { url: string } | null;
+      };
+      const url = new URL(config.elasticsearch?.url ?? 'http://unset');
+      expect(`${url.protocol}//${url.host}`).toBe('https://elasticsearch-es-http:9200');
+      expect(url.username).not.toBe('');
+      expect(url.password).not.toBe('');
+      expect(env['NODE_EXTRA_CA_CERTS']).toBe('/etc/jobber/elasticsearch-ca/ca.crt');
+    });
   },
 );
