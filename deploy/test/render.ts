@@ -47,10 +47,16 @@ export function findKustomize(): string[] | null {
  * folder: the dev overlay's keys (git-ignored, made by docker/dev-keys.mjs on a developer's
  * machine) are made there, so a clean clone renders too and nothing is written in the tree.
  */
-export function renderOverlay(kustomize: string[], overlay: Overlay): Manifest[] {
+export function renderOverlay(
+  kustomize: string[],
+  overlay: Overlay,
+  /** Changes the copy before it is rendered (a test of deploy/scripts). */
+  prepare?: (copy: string) => void,
+): Manifest[] {
   const dir = mkdtempSync(join(tmpdir(), 'jobber-kustomize-'));
   try {
     cpSync(kubernetesDir, dir, { recursive: true });
+    prepare?.(dir);
     const keys = join(dir, 'overlays', 'dev', 'keys');
     const made = spawnSync(process.execPath, [join(repoDir, 'docker', 'dev-keys.mjs'), keys], {
       encoding: 'utf8',
