@@ -380,7 +380,7 @@ describe.skipIf(!kustomize).each(overlays)('deploy/kubernetes/overlays/%s', (ove
     }
   });
 
-  it('runs three RabbitMQ nodes and three PostgreSQL instances in production', () => {
+  it('runs three RabbitMQ nodes and three PostgreSQL instances in production, one in dev', () => {
     const replicas = (kind: string) =>
       (all.find((m) => m.kind === kind) as Manifest & { spec: Record<string, unknown> }).spec;
     if (overlay === 'production') {
