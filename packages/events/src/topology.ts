@@ -69,6 +69,8 @@ export const consumerTopology = [
     ],
     delivery: 'broadcast',
   },
+  { name: 'reviews.orders', types: ['orders.order.completed'], delivery: 'queue' },
+  { name: 'users.ratings', types: ['reviews.review.created'], delivery: 'queue' },
   {
     name: 'orders.gigs',
     types: ['gigs.gig.published', 'gigs.gig.updated', 'gigs.gig.deleted'],
@@ -89,8 +91,6 @@ export const consumerTopology = [
   },
   // An offer becomes ACCEPTED when its order is placed (paid).
   { name: 'chat.orders', types: ['orders.order.placed'], delivery: 'queue' },
-  { name: 'reviews.orders', types: ['orders.order.completed'], delivery: 'queue' },
-  { name: 'users.ratings', types: ['reviews.review.created'], delivery: 'queue' },
 ] as const satisfies ConsumerTopology;
 
 /** A consumer name in the list. */

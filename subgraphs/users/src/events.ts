@@ -68,37 +68,6 @@ export function createGigCountsConsumer(options: {
   });
 }
 
-export const RATINGS_CONSUMER = 'users.ratings' satisfies ListedConsumer;
-
-/**
- * `users.ratings`: reviews.review.created → a buyer's review counts into its seller's rating
- * aggregate (SellerStats.ratingsCount, ratingAverage, ratingCounts) exactly once: the inbox drops
- * a redelivered envelope, and the review's version compare-and-set (`users.ratings`) drops a
- * second envelope of the same review. A seller's review of a buyer changes nothing here (users
- * keeps no buyer rating).
- */
-export function createRatingsConsumer(options: {
-  store: UsersStore;
-  consumerOptions: ConsumerDefaults;
-}): EventConsumer<UsersTransaction> {
-  const { store } = options;
-  const handlers: ListedHandlers<typeof RATINGS_CONSUMER, UsersTransaction> = {
-    'reviews.review.created': async (event, tx) => {
-      if (event.data.kind !== 'BUYER_TO_SELLER') return;
-      if (!(await applyIfNewer(tx, 'users.ratings', event))) return;
-      await store
-        .within(tx)
-        .addSellerRating(event.data.sellerId, event.data.rating as 1 | 2 | 3 | 4 | 5);
-    },
-  };
-  return new EventConsumer({
-    ...options.consumerOptions,
-    name: RATINGS_CONSUMER,
-    db: store.consumerDb,
-    handlers,
-  });
-}
-
 export const ORDERS_CONSUMER = 'users.orders' satisfies ListedConsumer;
 
 /**
@@ -143,6 +112,37 @@ export function createOrdersConsumer(options: {
   return new EventConsumer({
     ...options.consumerOptions,
     name: ORDERS_CONSUMER,
+    db: store.consumerDb,
+    handlers,
+  });
+}
+
+export const RATINGS_CONSUMER = 'users.ratings' satisfies ListedConsumer;
+
+/**
+ * `users.ratings`: reviews.review.created → a buyer's review counts into its seller's rating
+ * aggregate (SellerStats.ratingsCount, ratingAverage, ratingCounts) exactly once: the inbox drops
+ * a redelivered envelope, and the review's version compare-and-set (`users.ratings`) drops a
+ * second envelope of the same review. A seller's review of a buyer changes nothing here (users
+ * keeps no buyer rating).
+ */
+export function createRatingsConsumer(options: {
+  store: UsersStore;
+  consumerOptions: ConsumerDefaults;
+}): EventConsumer<UsersTransaction> {
+  const { store } = options;
+  const handlers: ListedHandlers<typeof RATINGS_CONSUMER, UsersTransaction> = {
+    'reviews.review.created': async (event, tx) => {
+      if (event.data.kind !== 'BUYER_TO_SELLER') return;
+      if (!(await applyIfNewer(tx, 'users.ratings', event))) return;
+      await store
+        .within(tx)
+        .addSellerRating(event.data.sellerId, event.data.rating as 1 | 2 | 3 | 4 | 5);
+    },
+  };
+  return new EventConsumer({
+    ...options.consumerOptions,
+    name: RATINGS_CONSUMER,
     db: store.consumerDb,
     handlers,
   });

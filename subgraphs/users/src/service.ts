@@ -10,7 +10,7 @@ import { Profiles } from './profiles.js';
 import { resolvers } from './resolvers/index.js';
 import { UsersStore, createPrisma } from './store.js';
 
-/** The users subgraph: profile rules on its store and the accounts, gig-count, ratings and orders consumers. */
+/** The users subgraph: profile rules on its store and the accounts, gig-count and orders consumers. */
 export const subgraph = defineSubgraph({
   name: 'users',
   schema: new URL('./schema.graphql', import.meta.url),
@@ -25,8 +25,8 @@ export const subgraph = defineSubgraph({
       consumers: [
         createAccountsConsumer({ ...deps, store }),
         createGigCountsConsumer({ ...deps, store }),
-        createRatingsConsumer({ ...deps, store }),
         createOrdersConsumer({ ...deps, store }),
+        createRatingsConsumer({ ...deps, store }),
       ],
     };
   },

@@ -227,7 +227,6 @@ export class UsersStore extends SubgraphStore<UsersTransaction> {
     const gigCount = await this.db.sellerGig.count({ where: { sellerId, active: true } });
     await this.db.seller.updateMany({ where: { userId: sellerId }, data: { gigCount } });
   }
-
   // Order tallies (orders.order.* events)
 
   /**

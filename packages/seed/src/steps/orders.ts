@@ -78,6 +78,8 @@ const ENDS: readonly [Status, number][] = [
   ['CANCELLED', 0.1],
 ];
 
+const ALL_ENDS: readonly Status[] = [...ENDS.map(([status]) => status), 'COMPLETED'];
+
 /**
  * Orders as buyers and sellers move them: some accept a chat offer left open, the others order
  * a gig at its price (`placeOrder`, which waits until orders knows the gig from gigs' event);
@@ -127,13 +129,21 @@ function plan(context: SeedContext): PlannedOrder[] {
     const gig = offer?.gig ?? random.pick(active);
     if (buyer.id === gig.seller.id) buyer = buyers.find((b) => b.id !== gig.seller.id) ?? buyer;
     if (buyer.id === gig.seller.id) continue;
-    planned.push(planOrder(random, buyer, gig, offer?.id));
+    // The first orders end in each state in turn, so even a small seed has every one.
+    const end = planned.length < ALL_ENDS.length ? ALL_ENDS[planned.length] : undefined;
+    planned.push(planOrder(random, buyer, gig, offer?.id, end));
   }
   plans.set(context, planned);
   return planned;
 }
 
-function planOrder(random: Random, buyer: SeededMember, gig: SeededGig, offerId?: string) {
+function planOrder(
+  random: Random,
+  buyer: SeededMember,
+  gig: SeededGig,
+  offerId: string | undefined,
+  given: Status | undefined,
+) {
   const roll = random.next();
   let end: Status = 'COMPLETED';
   let share = 0;
@@ -144,6 +154,7 @@ function planOrder(random: Random, buyer: SeededMember, gig: SeededGig, offerId?
       break;
     }
   }
+  end = given ?? end;
   const order: PlannedOrder = {
     buyer,
     gig,
