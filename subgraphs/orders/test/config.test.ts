@@ -8,8 +8,8 @@ const base = {
 };
 
 describe('orders configuration', () => {
-  it('pays in the sandbox by default, on port 4005, with the schedule every 5 s', () => {
-    const config = parseOrdersConfig(base);
+  it('pays in the sandbox by default in development, on port 4005, with the schedule every 5 s', () => {
+    const config = parseOrdersConfig({ ...base, NODE_ENV: 'development' });
     expect(config.port).toBe(4005);
     expect(config.orders).toMatchObject({
       stripe: null,
@@ -33,15 +33,23 @@ describe('orders configuration', () => {
     });
   });
 
+  it('refuses the sandbox in production unless asked for by name', () => {
+    expect(() => parseOrdersConfig(base)).toThrow(/STRIPE_SECRET_KEY: required in production/);
+    expect(parseOrdersConfig({ ...base, ORDERS_PAYMENTS: 'sandbox' }).orders.stripe).toBeNull();
+    expect(() => parseOrdersConfig({ ...base, ORDERS_PAYMENTS: 'stripe' })).toThrow(
+      /ORDERS_PAYMENTS/,
+    );
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => parseOrdersConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_x' })).toThrow(
       /STRIPE_WEBHOOK_SECRET/,
     );
-    expect(() => parseOrdersConfig({ ...base, ORDERS_SCHEDULE_MS: '1' })).toThrow(
-      /ORDERS_SCHEDULE_MS/,
-    );
-    expect(() => parseOrdersConfig({ ...base, STRIPE_API_URL: 'ftp://x' })).toThrow(
-      /STRIPE_API_URL/,
-    );
+    expect(() =>
+      parseOrdersConfig({ ...base, ORDERS_PAYMENTS: 'sandbox', ORDERS_SCHEDULE_MS: '1' }),
+    ).toThrow(/ORDERS_SCHEDULE_MS/);
+    expect(() =>
+      parseOrdersConfig({ ...base, ORDERS_PAYMENTS: 'sandbox', STRIPE_API_URL: 'ftp://x' }),
+    ).toThrow(/STRIPE_API_URL/);
   });
 });
