@@ -97,11 +97,18 @@ function npmStart() {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${ports['gateway']}/graphql`;
-  const up = eventually(() => output.includes(`GraphQL:    ${url}`) && Date.now() - started, {
-    timeoutMs: 150_000,
-    intervalMs: 50,
-    what: 'the start banner',
-  }).catch((error: unknown) => {
+  // Up once the whole banner is out (it can arrive in more than one chunk).
+  const up = eventually(
+    () =>
+      output.includes(`GraphQL:    ${url}`) &&
+      output.includes('Ctrl-C stops everything.') &&
+      Date.now() - started,
+    {
+      timeoutMs: 150_000,
+      intervalMs: 50,
+      what: 'the start banner',
+    },
+  ).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}; output so far:\n${output}`);
   });
   return { child, url, up, output: () => output };
