@@ -9,6 +9,7 @@ export const subgraphs = [
   { name: 'users', port: 4002 },
   { name: 'gigs', port: 4003 },
   { name: 'chat', port: 4004 },
+  { name: 'notifications', port: 4007 },
 ] as const;
 
 export type SubgraphName = (typeof subgraphs)[number]['name'];
