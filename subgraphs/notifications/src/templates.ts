@@ -28,7 +28,13 @@ const templatesDir = new URL('./templates/', import.meta.url);
 
 function htmlEnvironment(): typeof Handlebars {
   const hb = Handlebars.create();
-  const esc = (value: unknown) => hb.escapeExpression(String(value ?? ''));
+  // The five characters HTML needs escaped (Handlebars' own also escapes `=` and backticks,
+  // which would mangle every link's query string for a reader of the source).
+  const esc = (value: unknown) =>
+    String(value ?? '').replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+    );
   const safe = (html: string) => new hb.SafeString(html);
   hb.registerHelper('p', function (this: unknown, options: Handlebars.HelperOptions) {
     return safe(`<p style="margin:0 0 16px;line-height:1.5">${options.fn(this).trim()}</p>`);
