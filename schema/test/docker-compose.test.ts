@@ -14,6 +14,7 @@ import { testConfig, uniqueTag } from '@jobber/test-kit';
 import { parseGigsConfig } from '@jobber/gigs';
 import { parseUsersConfig } from '@jobber/users';
 import { parseChatConfig } from '@jobber/chat';
+import { parseNotificationsConfig } from '@jobber/notifications';
 import {
   asList,
   composeTool,
@@ -40,7 +41,13 @@ if (!tool) {
 
 /** Each subgraph's own config parser: a subgraph added to the one list must be added here. */
 const parseSubgraphConfig: Record<SubgraphName, (env: Record<string, string>) => SubgraphSettings> =
-  { auth: parseAuthConfig, users: parseUsersConfig, gigs: parseGigsConfig, chat: parseChatConfig };
+  {
+    auth: parseAuthConfig,
+    users: parseUsersConfig,
+    gigs: parseGigsConfig,
+    chat: parseChatConfig,
+    notifications: parseNotificationsConfig,
+  };
 
 const temp = mkdtempSync(join(tmpdir(), 'jobber-compose-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

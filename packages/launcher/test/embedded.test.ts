@@ -23,7 +23,7 @@ import { exited, freePort } from './launcher-harness.js';
 // the data. Both start times are printed. Own ports and data folder, so it runs beside anything.
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const services = ['gateway', 'auth', 'users', 'gigs', 'chat'] as const;
+const services = ['gateway', 'auth', 'users', 'gigs', 'chat', 'notifications'] as const;
 /** What a fresh machine does not have, and what the launcher must not touch. */
 const machinePorts = [5432, 5672];
 
@@ -64,6 +64,8 @@ function npmStart() {
     GIGS_ADMIN_PORT: String(ports['gigsAdmin']),
     CHAT_PORT: String(ports['chat']),
     CHAT_ADMIN_PORT: String(ports['chatAdmin']),
+    NOTIFICATIONS_PORT: String(ports['notifications']),
+    NOTIFICATIONS_ADMIN_PORT: String(ports['notificationsAdmin']),
     // A fresh machine: no PostgreSQL, no RabbitMQ.
     TEST_POSTGRES_URL: `postgresql://postgres@127.0.0.1:${ports['closed']}/postgres`,
     TEST_AMQP_URL: `amqp://guest:guest@127.0.0.1:${ports['closed']}`,
@@ -77,6 +79,7 @@ function npmStart() {
     'USERS_DATABASE_URL',
     'GIGS_DATABASE_URL',
     'CHAT_DATABASE_URL',
+    'NOTIFICATIONS_DATABASE_URL',
   ]);
   const env = Object.fromEntries(Object.entries(inherited).filter(([name]) => !unset.has(name)));
   const started = Date.now();

@@ -8,7 +8,7 @@ import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat';
+export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'notifications';
 
 export interface Launcher {
   process: ChildProcess;
@@ -45,12 +45,19 @@ async function freePorts(): Promise<Record<ServiceName, number>> {
     users: await freePort(),
     gigs: await freePort(),
     chat: await freePort(),
+    notifications: await freePort(),
   };
 }
 
 /** Spawns the launcher on free ports; it is up once its output says "Jobber is up". */
 export async function spawnLauncher(options: {
-  databases: { auth: TestDatabase; users: TestDatabase; gigs: TestDatabase; chat: TestDatabase };
+  databases: {
+    auth: TestDatabase;
+    users: TestDatabase;
+    gigs: TestDatabase;
+    chat: TestDatabase;
+    notifications: TestDatabase;
+  };
   events: TestEventNames;
   dataDir: string;
 }): Promise<Launcher> {
@@ -76,6 +83,9 @@ export async function spawnLauncher(options: {
       CHAT_PORT: String(ports.chat),
       CHAT_ADMIN_PORT: String(adminPorts.chat),
       CHAT_DATABASE_URL: databases.chat.url,
+      NOTIFICATIONS_PORT: String(ports.notifications),
+      NOTIFICATIONS_ADMIN_PORT: String(adminPorts.notifications),
+      NOTIFICATIONS_DATABASE_URL: databases.notifications.url,
       AMQP_URL: events.amqpUrl,
       EVENTS_EXCHANGE: events.exchange,
       EVENTS_QUEUE_PREFIX: events.queuePrefix,

@@ -60,9 +60,13 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startLauncher(): Promise<Launcher> {
-  const [auth, users, gigs, chat] = databases;
-  if (!auth || !users || !gigs || !chat) throw new Error('no test databases');
-  const started = await spawnLauncher({ databases: { auth, users, gigs, chat }, events, dataDir });
+  const [auth, users, gigs, chat, notifications] = databases;
+  if (!auth || !users || !gigs || !chat || !notifications) throw new Error('no test databases');
+  const started = await spawnLauncher({
+    databases: { auth, users, gigs, chat, notifications },
+    events,
+    dataDir,
+  });
   launcher = started;
   const output = started.output;
   const child = started.process;
@@ -112,6 +116,7 @@ beforeAll(async () => {
     await createTestDatabase('users'),
     await createTestDatabase('gigs'),
     await createTestDatabase('chat'),
+    await createTestDatabase('notifications'),
   ];
   mailbox = new Mailbox(databases[0]?.url ?? '');
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));

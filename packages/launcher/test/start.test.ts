@@ -33,6 +33,7 @@ beforeAll(async () => {
     await createTestDatabase('users'),
     await createTestDatabase('gigs'),
     await createTestDatabase('chat'),
+    await createTestDatabase('notifications'),
   ];
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));
 });
@@ -50,10 +51,10 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('starts every subgraph and the gateway, serves a flow across them, and stops on Ctrl-C', async () => {
-    const [auth, users, gigs, chat] = databases;
-    if (!auth || !users || !gigs || !chat) throw new Error('no test databases');
+    const [auth, users, gigs, chat, notifications] = databases;
+    if (!auth || !users || !gigs || !chat || !notifications) throw new Error('no test databases');
     const running = await spawnLauncher({
-      databases: { auth, users, gigs, chat },
+      databases: { auth, users, gigs, chat, notifications },
       events,
       dataDir,
     });
