@@ -190,9 +190,9 @@ export class NotificationsKit {
   }
 
   /** A graphql-ws client of the gateway signed in as `account` (no retries). */
-  socket(account: TestAccount | null): Client {
+  socket(account: TestAccount | null, gatewayUrl = this.supergraph.gatewayUrl): Client {
     const client = createClient({
-      url: this.supergraph.gatewayUrl.replace(/^http/, 'ws'),
+      url: gatewayUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: true,
