@@ -221,6 +221,11 @@ describe('notifications: the in-app feed and preferences through the gateway', (
     ).toMatchObject({ email: true, inApp: false });
   });
 
+  it('keeps the development mailbox closed when SMTP is configured', async () => {
+    const response = await buyer.client.request('query { devMailbox(to: "a@example.com") { id } }');
+    expect(codes(response)).toEqual(['FORBIDDEN']);
+  });
+
   it('reads a page in a fixed number of statements: the same for 10 as for 50', async () => {
     await placeOrders(50, stranger);
     await kit.settled();

@@ -173,6 +173,20 @@ export class NotificationsKit {
     await eventually(async () => (await this.db.query(sql, params)).rows.length > 0, { what });
   }
 
+  /** Waits until a consumer's inbox has each event (handled and committed). */
+  async handled(...events: EventEnvelope[]): Promise<void> {
+    await eventually(
+      async () => {
+        const { rows } = await this.db.query<{ n: number }>(
+          'SELECT count(DISTINCT event_id)::int AS n FROM inbox_events WHERE event_id = ANY($1::uuid[])',
+          [events.map((event) => event.id)],
+        );
+        return rows[0]?.n === events.length;
+      },
+      { what: `${events.length} events handled` },
+    );
+  }
+
   /** Every consumer queue drained and no mail left to send (all SENT or FAILED). */
   async settled(timeoutMs = 20_000): Promise<void> {
     await eventually(
