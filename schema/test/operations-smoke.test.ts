@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseGigsConfig, startGigsService } from '@jobber/gigs';
 import { parseChatConfig, startChatService } from '@jobber/chat';
+import { parseNotificationsConfig, startNotificationsService } from '@jobber/notifications';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import { chatTimers } from './chat-kit.js';
@@ -39,6 +40,8 @@ beforeAll(async () => {
     users: (env) => startUsersService(parseUsersConfig(env)),
     gigs: (env) => startGigsService(parseGigsConfig(env)),
     chat: (env) => startChatService(parseChatConfig({ ...env, ...chatTimers })),
+    notifications: (env) =>
+      startNotificationsService(parseNotificationsConfig({ ...env, MAIL_POLL_MS: '200' })),
   });
   world = createWorld(supergraph);
 });

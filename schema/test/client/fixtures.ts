@@ -4,6 +4,7 @@ import * as documents from '../../generated/client/graphql.js';
 import { executeData } from './execute.js';
 import { operation, type OperationFixture } from './operation-fixture.js';
 import { chatFixtures } from './chat-fixtures.js';
+import { notificationsFixtures } from './notifications-fixtures.js';
 import { signUpFixtures } from './sign-up-fixtures.js';
 
 /** Every generated `<Operation>Document`, by operation name. */
@@ -260,4 +261,5 @@ export const operationFixtures = {
 
   ...signUpFixtures,
   ...chatFixtures,
+  ...notificationsFixtures,
 } satisfies Record<OperationName, OperationFixture>;
