@@ -117,4 +117,35 @@ describe('account emails through the gateway (auth + notifications, real SMTP)',
     expect(verifySignInCode.deviceSecret).toBeTruthy();
     expect(smtp.to(input.email)).toHaveLength(before + 1);
   });
+
+  it('a password reset mails one link that resets it, then tells the owner it changed', async () => {
+    const username = `alan_${uniqueTag()}`;
+    const { input } = await signUp(username);
+    const before = smtp.to(input.email).length;
+    await supergraph.client.data(
+      'mutation($email: String!) { requestPasswordReset(email: $email) }',
+      {
+        email: input.email,
+      },
+    );
+    const reset = (await smtp.waitFor(input.email, { count: before + 1 }))[before];
+    if (!reset) throw new Error('no reset mail');
+    expect(reset.subject).toBe('Reset your Jobber password');
+    const link = /https:\/\/jobber\.test\/reset-password\?token=([A-Za-z0-9_%-]+)/.exec(reset.text);
+    expect(reset.html).toContain(link?.[0]);
+    const token = decodeURIComponent(link?.[1] ?? '');
+    const newPassword = 'another long passphrase';
+    const { resetPassword } = await supergraph.client.data<{ resetPassword: boolean }>(
+      'mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }',
+      { input: { token, newPassword } },
+    );
+    expect(resetPassword).toBe(true);
+    const changed = (await smtp.waitFor(input.email, { count: before + 2 }))[before + 1];
+    expect(changed?.subject).toBe('Your Jobber password was changed');
+    expect(changed?.text).toContain(`Hi ${username},`);
+    const { signIn } = await supergraph.client.data<{ signIn: { __typename: string } }>(SIGN_IN, {
+      input: { emailOrUsername: username, password: newPassword },
+    });
+    expect(signIn.__typename).toBe('SignInChallenge');
+  });
 });
