@@ -14,6 +14,8 @@ import { testConfig, uniqueTag } from '@jobber/test-kit';
 import { parseGigsConfig } from '@jobber/gigs';
 import { parseUsersConfig } from '@jobber/users';
 import { parseChatConfig } from '@jobber/chat';
+import { parseOrdersConfig } from '@jobber/orders';
+import { parseReviewsConfig } from '@jobber/reviews';
 import { parseNotificationsConfig } from '@jobber/notifications';
 import {
   asList,
@@ -46,6 +48,8 @@ const parseSubgraphConfig: Record<SubgraphName, (env: Record<string, string>) =>
     users: parseUsersConfig,
     gigs: parseGigsConfig,
     chat: parseChatConfig,
+    orders: parseOrdersConfig,
+    reviews: parseReviewsConfig,
     notifications: parseNotificationsConfig,
   };
 

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseGigsConfig, startGigsService } from '@jobber/gigs';
 import { parseChatConfig, startChatService } from '@jobber/chat';
+import { parseOrdersConfig, startOrdersService } from '@jobber/orders';
+import { parseReviewsConfig, startReviewsService } from '@jobber/reviews';
 import { parseNotificationsConfig, startNotificationsService } from '@jobber/notifications';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
@@ -40,6 +42,8 @@ beforeAll(async () => {
     users: (env) => startUsersService(parseUsersConfig(env)),
     gigs: (env) => startGigsService(parseGigsConfig(env)),
     chat: (env) => startChatService(parseChatConfig({ ...env, ...chatTimers })),
+    orders: (env) => startOrdersService(parseOrdersConfig(env)),
+    reviews: (env) => startReviewsService(parseReviewsConfig(env)),
     notifications: (env) =>
       startNotificationsService(parseNotificationsConfig({ ...env, MAIL_POLL_MS: '200' })),
   });

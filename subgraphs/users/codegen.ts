@@ -11,7 +11,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         contextType: '../context.js#UsersContext',
-        scalars: { DateTime: 'Date', ID: 'string' },
+        scalars: { DateTime: 'Date', ID: 'string', SafeInt: 'number' },
         mappers: {
           User: '../profiles.js#UserReference',
           BuyerProfile: '../profiles.js#BuyerRecord',

@@ -69,6 +69,28 @@ export const consumerTopology = [
     ],
     delivery: 'broadcast',
   },
+  { name: 'reviews.orders', types: ['orders.order.completed'], delivery: 'queue' },
+  { name: 'users.ratings', types: ['reviews.review.created'], delivery: 'queue' },
+  {
+    name: 'orders.gigs',
+    types: ['gigs.gig.published', 'gigs.gig.updated', 'gigs.gig.deleted'],
+    delivery: 'queue',
+  },
+  { name: 'orders.offers', types: ['chat.offer.sent', 'chat.offer.updated'], delivery: 'queue' },
+  // Buyer purchases and seller stats (ongoing, completed, cancelled, earnings).
+  {
+    name: 'users.orders',
+    types: [
+      'orders.order.placed',
+      'orders.order.started',
+      'orders.order.delivered',
+      'orders.order.completed',
+      'orders.order.cancelled',
+    ],
+    delivery: 'queue',
+  },
+  // An offer becomes ACCEPTED when its order is placed (paid).
+  { name: 'chat.orders', types: ['orders.order.placed'], delivery: 'queue' },
   // Notifications: each consumer turns events into emails and in-app notifications
   // (subgraphs/notifications/src/events.ts).
   {

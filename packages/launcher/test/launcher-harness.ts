@@ -8,7 +8,8 @@ import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'notifications';
+export type ServiceName =
+  'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'orders' | 'reviews' | 'notifications';
 
 export interface Launcher {
   process: ChildProcess;
@@ -45,6 +46,8 @@ async function freePorts(): Promise<Record<ServiceName, number>> {
     users: await freePort(),
     gigs: await freePort(),
     chat: await freePort(),
+    orders: await freePort(),
+    reviews: await freePort(),
     notifications: await freePort(),
   };
 }
@@ -56,6 +59,8 @@ export async function spawnLauncher(options: {
     users: TestDatabase;
     gigs: TestDatabase;
     chat: TestDatabase;
+    orders: TestDatabase;
+    reviews: TestDatabase;
     notifications: TestDatabase;
   };
   events: TestEventNames;
@@ -83,6 +88,12 @@ export async function spawnLauncher(options: {
       CHAT_PORT: String(ports.chat),
       CHAT_ADMIN_PORT: String(adminPorts.chat),
       CHAT_DATABASE_URL: databases.chat.url,
+      ORDERS_PORT: String(ports.orders),
+      ORDERS_ADMIN_PORT: String(adminPorts.orders),
+      ORDERS_DATABASE_URL: databases.orders.url,
+      REVIEWS_PORT: String(ports.reviews),
+      REVIEWS_ADMIN_PORT: String(adminPorts.reviews),
+      REVIEWS_DATABASE_URL: databases.reviews.url,
       NOTIFICATIONS_PORT: String(ports.notifications),
       NOTIFICATIONS_ADMIN_PORT: String(adminPorts.notifications),
       NOTIFICATIONS_DATABASE_URL: databases.notifications.url,

@@ -60,10 +60,11 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startLauncher(): Promise<Launcher> {
-  const [auth, users, gigs, chat, notifications] = databases;
-  if (!auth || !users || !gigs || !chat || !notifications) throw new Error('no test databases');
+  const [auth, users, gigs, chat, orders, reviews, notifications] = databases;
+  if (!auth || !users || !gigs || !chat || !orders || !reviews || !notifications)
+    throw new Error('no test databases');
   const started = await spawnLauncher({
-    databases: { auth, users, gigs, chat, notifications },
+    databases: { auth, users, gigs, chat, orders, reviews, notifications },
     events,
     dataDir,
   });
@@ -116,6 +117,8 @@ beforeAll(async () => {
     await createTestDatabase('users'),
     await createTestDatabase('gigs'),
     await createTestDatabase('chat'),
+    await createTestDatabase('orders'),
+    await createTestDatabase('reviews'),
     await createTestDatabase('notifications'),
   ];
   mailbox = new Mailbox(databases[0]?.url ?? '');

@@ -14,11 +14,13 @@ export interface Sizes {
   sellers: number;
   gigs: number;
   conversations: number;
+  /** Orders in every state (some from the conversations' open offers); reviews follow them. */
+  orders: number;
 }
 
 export const DEFAULT_OPTIONS: SeedOptions = {
   seed: 42,
-  sizes: { buyers: 500, sellers: 200, gigs: 2000, conversations: 300 },
+  sizes: { buyers: 500, sellers: 200, gigs: 2000, conversations: 300, orders: 200 },
   concurrency: 16,
 };
 
@@ -30,7 +32,7 @@ export const DEFAULT_OPTIONS: SeedOptions = {
 export const MAX_API_GIGS = 20_000;
 
 export const USAGE = `Usage: npm run seed -- [--seed 42] [--buyers 500] [--sellers 200] [--gigs 2000]
-                       [--conversations 300] [--concurrency 16]
+                       [--conversations 300] [--orders 200] [--concurrency 16]
 
 Builds a marketplace through the gateway's API (GATEWAY_URL, default http://127.0.0.1:4000/graphql),
 reading the sign-up emails from auth's outbox (AUTH_DATABASE_URL, default: npm start's database).`;
@@ -45,6 +47,7 @@ export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
       sellers: { type: 'string' },
       gigs: { type: 'string' },
       conversations: { type: 'string' },
+      orders: { type: 'string' },
       concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,6 +82,7 @@ export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
         values.conversations,
         DEFAULT_OPTIONS.sizes.conversations,
       ),
+      orders: count('orders', values.orders, DEFAULT_OPTIONS.sizes.orders),
     },
     concurrency: count('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency, 1),
   };

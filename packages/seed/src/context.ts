@@ -23,6 +23,22 @@ export interface SeededGig {
   active: boolean;
 }
 
+/** An offer the conversations step left open, for the orders step to accept. */
+export interface SeededOffer {
+  id: string;
+  buyer: SeededMember;
+  gig: SeededGig;
+}
+
+/** An order the orders step made, and where it left it. */
+export interface SeededOrder {
+  id: string;
+  buyer: SeededMember;
+  seller: SeededMember;
+  gig: SeededGig;
+  status: 'PENDING_PAYMENT' | 'PLACED' | 'IN_PROGRESS' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED';
+}
+
 /** What every step gets: the gateway, the emails, its own random stream, the members so far. */
 export interface SeedContext {
   seed: number;
@@ -35,6 +51,10 @@ export interface SeedContext {
   members: { sellers: SeededMember[]; buyers: SeededMember[] };
   /** The gigs step fills this. */
   gigs: SeededGig[];
+  /** The conversations step's open offers; the orders step accepts some. */
+  offers: SeededOffer[];
+  /** The orders step fills this; the reviews step reviews the completed ones. */
+  orders: SeededOrder[];
   /** Counts per kind for the summary (`buyers: 500`, `sellers: 200`, later `gigs`, …). */
   made: Record<string, number>;
   /** A random stream of its own per step, so steps do not shift each other's choices. */

@@ -328,3 +328,50 @@ export const OFFER_DESCRIPTIONS = [
   'Tailored to your project: the full scope we talked about, delivered on time.',
   'As agreed: the work, the source files, and a call at the end.',
 ];
+export const ORDER_REQUIREMENTS = [
+  'Our brand colours are navy and coral; the audience is small business owners.',
+  'Please follow the attached brief; the deadline matters more than extras.',
+  'Keep it simple and clean. I will answer questions within a day.',
+  'This is for our launch: we need the source files as well.',
+];
+export const DELIVERY_MESSAGES = [
+  'Here is your delivery: everything in the brief, with the source files. Enjoy!',
+  'All done. I have included notes on how to use each part. Let me know what you think.',
+  'Delivered as agreed. Happy to walk you through it if useful.',
+];
+export const REVISION_REASONS = [
+  'Close! Could you make the main part a little bolder and fix the typo on page two?',
+  'Almost there: please follow the colours in the brief more closely.',
+];
+export const EXTENSION_REASONS = [
+  'The scope grew a little after our last messages; two more days would let me do it right.',
+  'I am waiting on the final content from you; could we move the date a bit?',
+];
+export const CANCELLATION_REASONS = [
+  'Our plans changed and we no longer need this, sorry.',
+  'I cannot take this on after all; you will get a full refund.',
+];
+/** Buyers' reviews of sellers, by rating (1–5). */
+export const SELLER_REVIEWS: Readonly<Record<number, readonly string[]>> = {
+  5: [
+    'Outstanding work, delivered early and exactly what we needed. Will order again.',
+    'A pleasure to work with: clear questions, quick answers, great result.',
+  ],
+  4: [
+    'Very good result and easy communication; one revision needed, handled quickly.',
+    'Solid work at a fair price. Would recommend.',
+  ],
+  3: ['Decent work, but it took longer than promised.'],
+  2: ['The result needed a lot of changes before it was usable.'],
+  1: ['Not what was described, and slow to answer.'],
+};
+export const BUYER_REVIEWS = [
+  'Clear brief, quick feedback and friendly: a great buyer to work with.',
+  'Knew what they wanted and answered fast. Recommended.',
+  'Pleasant to work with; the requirements changed once, no problem.',
+];
+export const REVIEW_REPLIES = [
+  'Thank you so much! It was a pleasure working on this with you.',
+  'Thanks for the kind words, happy to help again any time.',
+  'Thanks for the feedback; I have taken it on board for next time.',
+];

@@ -53,6 +53,8 @@ export async function runSeed(
     progress,
     members: { sellers: [], buyers: [] },
     gigs: [],
+    offers: [],
+    orders: [],
     made: {},
     random: randomFor(options.seed),
   };

@@ -42,6 +42,7 @@ describe('the command line', () => {
       sellers: 200,
       gigs: 2000,
       conversations: 300,
+      orders: 200,
     });
   });
 
@@ -50,8 +51,10 @@ describe('the command line', () => {
       seed: 7,
       sizes: { buyers: 20, sellers: 8 },
     });
-    expect(parseSeedArgs(['--gigs', '100', '--conversations', '10'])).toMatchObject({
-      sizes: { buyers: 500, sellers: 200, gigs: 100, conversations: 10 },
+    expect(
+      parseSeedArgs(['--gigs', '100', '--conversations', '10', '--orders', '5']),
+    ).toMatchObject({
+      sizes: { buyers: 500, sellers: 200, gigs: 100, conversations: 10, orders: 5 },
     });
     expect(() => parseSeedArgs(['--gigs', '100000'])).toThrow(/npm run bench:search/);
     expect(parseSeedArgs(['--gigs', '20000'])).toMatchObject({ sizes: { gigs: 20_000 } });

@@ -29,7 +29,11 @@ describe('npm run seed against a gateway with low limits', () => {
         gatewayUrl: supergraph.gatewayUrl,
         authDatabaseUrls: [supergraph.databases.auth?.url ?? ''],
       },
-      { seed: 5, sizes: { buyers: 4, sellers: 0, gigs: 0, conversations: 0 }, concurrency: 1 },
+      {
+        seed: 5,
+        sizes: { buyers: 4, sellers: 0, gigs: 0, conversations: 0, orders: 0 },
+        concurrency: 1,
+      },
       { write: (text) => lines.push(text) },
     );
     const error = await run.catch((e: unknown) => e);

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
 import { parseChatConfig, startChatService } from '@jobber/chat';
 import { parseGigsConfig, startGigsService } from '@jobber/gigs';
+import { parseOrdersConfig, startOrdersService } from '@jobber/orders';
+import { parseReviewsConfig, startReviewsService } from '@jobber/reviews';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import type { SeedOptions } from '../src/args.js';
@@ -10,14 +12,14 @@ import type { SeedStep } from '../src/context.js';
 import { planMembers, SEED_PASSWORD } from '../src/people.js';
 import { runSeed, type SeedResult } from '../src/run.js';
 
-// The seed against a real supergraph (auth, users, gigs, chat; events on RabbitMQ), small.
+// The seed against a real supergraph (every subgraph; events on RabbitMQ), small.
 let supergraph: TestSupergraph;
 let result: SeedResult;
 const output: string[] = [];
 const out = { write: (text: string) => output.push(text) };
 const options: SeedOptions = {
   seed: 42,
-  sizes: { buyers: 20, sellers: 8, gigs: 30, conversations: 12 },
+  sizes: { buyers: 20, sellers: 8, gigs: 30, conversations: 12, orders: 40 },
   concurrency: 4,
 };
 const target = () => ({
@@ -32,6 +34,8 @@ beforeAll(async () => {
       users: (env) => startUsersService(parseUsersConfig(env)),
       gigs: (env) => startGigsService(parseGigsConfig(env)),
       chat: (env) => startChatService(parseChatConfig(env)),
+      orders: (env) => startOrdersService(parseOrdersConfig(env)),
+      reviews: (env) => startReviewsService(parseReviewsConfig(env)),
     },
     // The seed reads the API's root fields by introspection (development, or the playground on).
     { gatewayEnv: { PLAYGROUND: 'true' } },
@@ -165,6 +169,50 @@ describe('npm run seed', () => {
     expect(result.made['messages']).toBeGreaterThanOrEqual(24);
   });
 
+  it('holds the orders in every state and the reviews it reports, seen by their people', async () => {
+    const statuses: Record<string, number> = {};
+    for (const seller of result.members.sellers) {
+      const data = await supergraph.client.as({ token: seller.accessToken }).data<{
+        viewer: {
+          orders: { pageInfo: { hasNextPage: boolean }; edges: { node: { status: string } }[] };
+          reviewsReceived: { edges: { node: { kind: string; reply: unknown } }[] };
+        };
+      }>(
+        `{ viewer { orders(role: SELLER, first: 50) { pageInfo { hasNextPage } edges { node { status } } }
+            reviewsReceived(first: 50) { edges { node { kind reply { body } } } } } }`,
+      );
+      expect(data.viewer.orders.pageInfo.hasNextPage).toBe(false);
+      for (const { node } of data.viewer.orders.edges) {
+        statuses[node.status] = (statuses[node.status] ?? 0) + 1;
+      }
+      const received = data.viewer.reviewsReceived.edges.map(({ node }) => node);
+      expect(received.every((review) => review.kind === 'BUYER_TO_SELLER')).toBe(true);
+    }
+    const made = (status: string) =>
+      result.made[`${status.toLowerCase().replace('_', ' ')} orders`];
+    for (const status of [
+      'PENDING_PAYMENT',
+      'PLACED',
+      'IN_PROGRESS',
+      'DELIVERED',
+      'COMPLETED',
+      'CANCELLED',
+    ]) {
+      expect(statuses[status], status).toBe(made(status));
+      expect(statuses[status], status).toBeGreaterThan(0);
+    }
+    expect(result.made['orders from offers']).toBeGreaterThan(0);
+    let ofBuyers = 0;
+    for (const buyer of result.members.buyers) {
+      const data = await supergraph.client.as({ token: buyer.accessToken }).data<{
+        viewer: { reviewsReceived: { edges: unknown[] } };
+      }>('{ viewer { reviewsReceived(kind: SELLER_TO_BUYER, first: 50) { edges { cursor } } } }');
+      ofBuyers += data.viewer.reviewsReceived.edges.length;
+    }
+    expect(ofBuyers).toBe(result.made['reviews of buyers']);
+    expect(result.made['reviews of sellers']).toBeGreaterThan(0);
+  });
+
   it('makes the same members from the same seed number, and others from another', () => {
     const planned = planMembers(42, options.sizes);
     expect(planMembers(42, options.sizes)).toEqual(planned);
@@ -223,18 +271,18 @@ describe('npm run seed', () => {
 
   it('skips, with a line, a step whose subgraph is not in the API yet', async () => {
     let ran = false;
-    const orders: SeedStep = {
-      name: 'orders',
-      needs: ['placeOrder'],
+    const auctions: SeedStep = {
+      name: 'auctions',
+      needs: ['placeBid'],
       total: () => 1,
       run: async () => {
         ran = true;
       },
     };
     const lines: string[] = [];
-    const skipped = await runSeed(target(), options, { write: (t) => lines.push(t) }, [orders]);
+    const skipped = await runSeed(target(), options, { write: (t) => lines.push(t) }, [auctions]);
     expect(ran).toBe(false);
-    expect(skipped.skipped).toEqual(['orders']);
-    expect(lines.join('')).toContain('orders: skipped (the API has no placeOrder yet)');
+    expect(skipped.skipped).toEqual(['auctions']);
+    expect(lines.join('')).toContain('auctions: skipped (the API has no placeBid yet)');
   });
 });

@@ -9,6 +9,8 @@ export const subgraphs = [
   { name: 'users', port: 4002 },
   { name: 'gigs', port: 4003 },
   { name: 'chat', port: 4004 },
+  { name: 'orders', port: 4005 },
+  { name: 'reviews', port: 4006 },
   { name: 'notifications', port: 4007 },
 ] as const;
 

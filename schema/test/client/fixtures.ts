@@ -4,6 +4,8 @@ import * as documents from '../../generated/client/graphql.js';
 import { executeData } from './execute.js';
 import { operation, type OperationFixture } from './operation-fixture.js';
 import { chatFixtures } from './chat-fixtures.js';
+import { ordersFixtures } from './orders-fixtures.js';
+import { reviewsFixtures } from './reviews-fixtures.js';
 import { notificationsFixtures } from './notifications-fixtures.js';
 import { signUpFixtures } from './sign-up-fixtures.js';
 
@@ -261,5 +263,7 @@ export const operationFixtures = {
 
   ...signUpFixtures,
   ...chatFixtures,
+  ...ordersFixtures,
+  ...reviewsFixtures,
   ...notificationsFixtures,
 } satisfies Record<OperationName, OperationFixture>;

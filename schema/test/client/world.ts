@@ -18,6 +18,7 @@ import {
   type SessionFragment,
 } from '../../generated/client/graphql.js';
 import { ChatWorld } from '../chat-kit.js';
+import { ReviewsWorld } from '../reviews-kit.js';
 import { executeData } from './execute.js';
 
 /** The auth events that carry what an email would: a sign-in code or a one-time token. */
@@ -47,6 +48,8 @@ export interface World {
   token(member: Member): Promise<string>;
   /** Chat's side: accounts it knows, presence rows (only with the chat subgraph running). */
   chat(): ChatWorld;
+  /** Reviews' side: completed orders as orders would announce them (reviews running). */
+  reviews(): ReviewsWorld;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export function createWorld(supergraph: TestSupergraph): World {
   const gigsDatabase = supergraph.databases.gigs;
   const gigs = gigsDatabase ? new pg.Pool({ connectionString: gigsDatabase.url, max: 1 }) : null;
   let chat: ChatWorld | undefined;
+  let reviews: ReviewsWorld | undefined;
 
   const member = async () => {
     const created = await signUpMember(supergraph.client, { username: `smoke_${uniqueTag()}` });
@@ -140,8 +144,13 @@ export function createWorld(supergraph: TestSupergraph): World {
       chat ??= ChatWorld.open(supergraph);
       return chat;
     },
+    reviews() {
+      reviews ??= ReviewsWorld.open(supergraph);
+      return reviews;
+    },
     async close() {
       await chat?.close();
+      await reviews?.close();
       await auth.end();
       await gigs?.end();
     },

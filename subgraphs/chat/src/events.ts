@@ -4,7 +4,8 @@ import {
   type ListedConsumer,
   type ListedHandlers,
 } from '@jobber/events';
-import type { ConsumerDefaults } from '@jobber/service-kit';
+import type { ConsumerDefaults, Logger } from '@jobber/service-kit';
+import { participantsOf } from './records.js';
 import type { ChatStore, ChatTransaction } from './store.js';
 
 /**
@@ -14,6 +15,7 @@ import type { ChatStore, ChatTransaction } from './store.js';
  */
 export const ACCOUNTS_CONSUMER = 'chat.accounts' satisfies ListedConsumer;
 export const GIGS_CONSUMER = 'chat.gigs' satisfies ListedConsumer;
+export const ORDERS_CONSUMER = 'chat.orders' satisfies ListedConsumer;
 
 /** The name of the gig snapshot's compare-and-set versions (`event_snapshot_versions`). */
 export const GIG_SNAPSHOT = 'chat.gigs';
@@ -79,6 +81,50 @@ export function createGigsConsumer(options: {
   return new EventConsumer({
     ...options.consumerOptions,
     name: GIGS_CONSUMER,
+    db: store.consumerDb,
+    handlers,
+  });
+}
+
+/**
+ * `chat.orders`: an offer becomes ACCEPTED when orders announces the paid order made from it
+ * (`orders.order.placed` with its `offerId`), never by a call; the change goes out as
+ * `chat.offer.updated` like any other. A redelivery finds it ACCEPTED already and does nothing.
+ */
+export function createOrdersConsumer(options: {
+  store: ChatStore;
+  consumerOptions: ConsumerDefaults;
+  logger: Logger;
+}): EventConsumer<ChatTransaction> {
+  const { store, logger } = options;
+  const handlers: ListedHandlers<typeof ORDERS_CONSUMER, ChatTransaction> = {
+    'orders.order.placed': async (event, tx) => {
+      const { offerId } = event.data;
+      if (!offerId) return;
+      const bound = store.within(tx);
+      const now = new Date(event.data.occurredAt);
+      const accepted = await bound.markOfferAccepted(offerId, now);
+      if (!accepted?.offer) {
+        logger.info({ offerId }, 'chat: a paid order of an offer that is not open (kept as is)');
+        return;
+      }
+      const [conversation] = await bound.conversationsByIds([accepted.conversationId]);
+      if (!conversation) throw new Error(`offer ${offerId} has no conversation`);
+      await bound.enqueue('chat.offer.updated', {
+        offerId,
+        conversationId: conversation.id,
+        gigId: accepted.offer.gigId,
+        sellerId: accepted.offer.sellerId,
+        buyerId: accepted.offer.buyerId,
+        participantIds: participantsOf(conversation),
+        state: 'ACCEPTED',
+        updatedAt: now.toISOString(),
+      });
+    },
+  };
+  return new EventConsumer({
+    ...options.consumerOptions,
+    name: ORDERS_CONSUMER,
     db: store.consumerDb,
     handlers,
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@jobber/service-kit';
 import type { ChatTimers } from './config.js';
 import type { ChatStore } from './store.js';
+import { WriteBatches } from './write-batches.js';
 
 /**
  * Who is online, correct across any number of chat and gateway processes
@@ -9,7 +10,9 @@ import type { ChatStore } from './store.js';
  * `presence_connections` that its chat process keeps alive by heartbeat (TTL). A user is online
  * while they have a live row. Every change of one user's rows runs under the lock of their
  * `presence` row, which also holds the state last announced, so `chat.presence.changed` goes
- * out exactly at the transitions (first connection: online; last one gone: offline).
+ * out exactly at the transitions (first connection: online; last one gone: offline). Changes
+ * are written in batches (write-batches.ts), locking their users in id order: a burst of
+ * subscribes or of ended streams is a few transactions, not one per user.
  *
  * - a client or gateway disconnect ends its subscriptions here: `disconnect` at once;
  * - a gateway that dies without closing its socket: the kit's WebSocket keep-alive ends the
@@ -25,6 +28,20 @@ interface LocalUser {
   opened: Promise<boolean>;
 }
 
+/** Connection changes in one transaction at most (a burst beyond it takes several). */
+const MAX_BATCH = 500;
+
+interface Opening {
+  id: string;
+  userId: string;
+}
+
+interface Closing {
+  userId: string;
+  /** The connection that ended, or null: only the user's lapsed ones (the sweep). */
+  connectionId: string | null;
+}
+
 export class Presence {
   /** This process's id on its rows. */
   readonly processId = randomUUID();
@@ -37,6 +54,15 @@ export class Presence {
   private readonly handles = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Connection changes, written in batches (one transaction for a burst of them). */
+  private readonly opens = new WriteBatches<Opening, boolean>(
+    (batch) => this.openBatch(batch),
+    MAX_BATCH,
+  );
+  private readonly closes = new WriteBatches<Closing, boolean>(
+    (batch) => this.closeBatch(batch),
+    MAX_BATCH,
+  );
 
   constructor(
     private readonly store: ChatStore,
@@ -117,7 +143,8 @@ export class Presence {
       const expiresAt = this.expiry();
       const refreshed = await this.store.refreshConnections(this.processId, expiresAt);
       if (refreshed < this.local.size) {
-        for (const [userId, user] of this.local) await this.track(this.open(user.rowId, userId));
+        const reopened = [...this.local].map(([userId, user]) => this.open(user.rowId, userId));
+        await this.track(Promise.all(reopened));
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'presence: heartbeat failed');
@@ -128,53 +155,58 @@ export class Presence {
   async sweep(limit = 100): Promise<number> {
     const now = this.now();
     const users = await this.store.usersWithLapsedConnections(now, limit);
-    let offline = 0;
-    for (const userId of users) {
-      const changed = await this.track(this.close(userId, null));
-      if (changed) offline += 1;
-    }
-    return offline;
+    const changed = await this.track(Promise.all(users.map((userId) => this.close(userId, null))));
+    return changed.filter(Boolean).length;
   }
 
+  /** Opens connection `id` of `userId`: whether this open announced the user online. */
   private open(id: string, userId: string): Promise<boolean> {
-    return this.store.transaction(async (store) => {
-      const now = this.now();
-      const presence = await store.lockPresence(userId);
-      await store.removeLapsedConnections(userId, now);
-      await store.putConnection({
-        id,
-        userId,
-        processId: this.processId,
-        expiresAt: this.expiry(),
-      });
-      if (presence.online) return false;
-      await store.setPresence({ userId, online: true, lastSeenAt: presence.lastSeenAt });
-      await store.enqueue('chat.presence.changed', {
-        userId,
-        online: true,
-        lastSeenAt: now.toISOString(),
-        changedAt: now.toISOString(),
-      });
-      return true;
-    });
+    return this.opens.add({ id, userId });
   }
 
   /** Removes the connection (or only the lapsed ones); announces offline when none is left. */
   private close(userId: string, connectionId: string | null): Promise<boolean> {
+    return this.closes.add({ userId, connectionId });
+  }
+
+  /** One transaction: the batch's rows, and an online event for each user who was offline. */
+  private openBatch(batch: readonly Opening[]): Promise<(item: Opening) => boolean> {
     return this.store.transaction(async (store) => {
       const now = this.now();
-      const presence = await store.lockPresence(userId);
-      if (connectionId) await store.removeConnection(connectionId);
-      await store.removeLapsedConnections(userId, now);
-      if (!presence.online || (await store.liveConnections(userId, now)) > 0) return false;
-      await store.setPresence({ userId, online: false, lastSeenAt: now });
-      await store.enqueue('chat.presence.changed', {
-        userId,
-        online: false,
-        lastSeenAt: now.toISOString(),
-        changedAt: now.toISOString(),
-      });
-      return true;
+      const wentOnline = await store.openConnections(batch, this.processId, this.expiry(), now);
+      for (const user of wentOnline) await this.announce(store, user.userId, true, now);
+      // The first open of each user who went online is the one that announced it.
+      const announced = new Set(
+        wentOnline.map((user) => batch.find((entry) => entry.userId === user.userId)),
+      );
+      return (item) => announced.has(item);
+    });
+  }
+
+  /** One transaction: the batch's connections gone, an offline event for each user left with none. */
+  private closeBatch(batch: readonly Closing[]): Promise<(item: Closing) => boolean> {
+    return this.store.transaction(async (store) => {
+      const now = this.now();
+      const ids = batch.flatMap((entry) => (entry.connectionId ? [entry.connectionId] : []));
+      const wentOffline = await store.closeConnections(
+        batch.map((entry) => entry.userId),
+        ids,
+        now,
+      );
+      for (const userId of wentOffline) await this.announce(store, userId, false, now);
+      const changed = new Set(
+        wentOffline.map((userId) => batch.find((entry) => entry.userId === userId)),
+      );
+      return (item) => changed.has(item);
+    });
+  }
+
+  private announce(store: ChatStore, userId: string, online: boolean, now: Date): Promise<void> {
+    return store.enqueue('chat.presence.changed', {
+      userId,
+      online,
+      lastSeenAt: now.toISOString(),
+      changedAt: now.toISOString(),
     });
   }
 

@@ -1,7 +1,7 @@
 import { defineSubgraph, subgraphContext } from '@jobber/service-kit';
 import { loadChatConfig, parseChatConfig } from './config.js';
 import { Conversations } from './conversations.js';
-import { createAccountsConsumer, createGigsConsumer } from './events.js';
+import { createAccountsConsumer, createGigsConsumer, createOrdersConsumer } from './events.js';
 import { LiveHub, createLiveConsumer } from './live.js';
 import { LiveSubscriptions } from './live-subscriptions.js';
 import { Presence } from './presence.js';
@@ -11,7 +11,8 @@ import { Sweeper } from './sweeper.js';
 
 /**
  * The chat subgraph: conversation rules and subscriptions on its store, presence with its
- * heartbeat and sweep, the accounts and gigs consumers and this process's live broadcast queue.
+ * heartbeat and sweep, the accounts, gigs and orders consumers and this process's live broadcast
+ * queue.
  */
 export const subgraph = defineSubgraph({
   name: 'chat',
@@ -34,6 +35,7 @@ export const subgraph = defineSubgraph({
       consumers: [
         createAccountsConsumer({ ...deps, store }),
         createGigsConsumer({ ...deps, store }),
+        createOrdersConsumer({ ...deps, store }),
         createLiveConsumer({ transport: deps.transport, hub, logger: deps.logger }),
       ],
       async onStop() {

@@ -304,6 +304,24 @@ export class ChatStore extends SubgraphStore<ChatTransaction> {
     return toMessage(row);
   }
 
+  /**
+   * Marks an offer ACCEPTED because its order was paid (orders.order.placed): from OPEN, or
+   * EXPIRED (the buyer accepted in time; the payment came later). Null when it was neither.
+   */
+  async markOfferAccepted(offerId: string, now: Date): Promise<MessageRecord | null> {
+    const { count } = await this.db.message.updateMany({
+      where: { id: offerId, offerState: { in: ['OPEN', 'EXPIRED'] } },
+      data: { offerState: 'ACCEPTED', offerUpdatedAt: now },
+    });
+    if (count === 0) return null;
+    await this.db.conversation.updateMany({
+      where: { messages: { some: { id: offerId } } },
+      data: { updatedAt: now },
+    });
+    const row = await this.db.message.findUniqueOrThrow({ where: { id: offerId } });
+    return toMessage(row);
+  }
+
   /** Writes EXPIRED on up to `limit` open offers past their expiry, returning them (the sweep). */
   async expireOffers(now: Date, limit: number): Promise<ExpiredOffer[]> {
     const rows = await this.db.$queryRawUnsafe<ExpiredOffer[]>(
@@ -328,52 +346,86 @@ export class ChatStore extends SubgraphStore<ChatTransaction> {
   // Presence
 
   /**
-   * Locks the user's presence row (creating it offline) until the transaction ends: every
-   * connection change of one user is decided one after the other, in any chat process.
+   * Opens many users' connections of one process in this transaction: locks their presence
+   * rows in user-id order (so two batches never deadlock),
+   * drops their lapsed connections, writes the new ones and marks online those who were not.
+   * Returns the users who went online, with when they were last seen.
    */
-  async lockPresence(userId: string): Promise<PresenceRecord> {
+  async openConnections(
+    connections: readonly { id: string; userId: string }[],
+    processId: string,
+    expiresAt: Date,
+    now: Date,
+  ): Promise<PresenceRecord[]> {
+    const byId = new Map(connections.map((c) => [c.id, c]));
+    const unique = [...byId.values()];
+    const userIds = [...new Set(unique.map((c) => c.userId))].sort();
     await this.db.$executeRawUnsafe(
-      `INSERT INTO presence (user_id, online) VALUES ($1::uuid, false) ON CONFLICT DO NOTHING`,
-      userId,
+      `INSERT INTO presence (user_id, online)
+       SELECT u, false FROM unnest($1::uuid[]) AS u ORDER BY u ON CONFLICT DO NOTHING`,
+      userIds,
     );
-    const rows = await this.db.$queryRawUnsafe<PresenceRecord[]>(
-      `SELECT user_id AS "userId", online, last_seen_at AS "lastSeenAt"
-       FROM presence WHERE user_id = $1::uuid FOR UPDATE`,
-      userId,
+    const locked = await this.db.$queryRawUnsafe<PresenceRecord[]>(
+      `SELECT user_id::text AS "userId", online, last_seen_at AS "lastSeenAt"
+       FROM presence WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+      userIds,
     );
-    const row = rows[0];
-    if (!row) throw new Error(`presence row of ${userId} vanished`);
-    return row;
+    await this.db.$executeRawUnsafe(
+      `DELETE FROM presence_connections WHERE user_id = ANY($1::uuid[]) AND expires_at <= $2`,
+      userIds,
+      now,
+    );
+    await this.db.$executeRawUnsafe(
+      `INSERT INTO presence_connections (id, user_id, process_id, expires_at)
+       SELECT c.id, c.user_id, $3::uuid, $4 FROM unnest($1::uuid[], $2::uuid[]) AS c(id, user_id)
+       ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+      unique.map((c) => c.id),
+      unique.map((c) => c.userId),
+      processId,
+      expiresAt,
+    );
+    const wentOnline = locked.filter((row) => !row.online);
+    if (wentOnline.length > 0) {
+      await this.db.$executeRawUnsafe(
+        `UPDATE presence SET online = true WHERE user_id = ANY($1::uuid[])`,
+        wentOnline.map((row) => row.userId),
+      );
+    }
+    return wentOnline;
   }
 
-  async setPresence(record: PresenceRecord): Promise<void> {
-    await this.db.presence.update({
-      where: { userId: record.userId },
-      data: { online: record.online, lastSeenAt: record.lastSeenAt },
-    });
-  }
-
-  /** Creates the connection's row, or revives it (the heartbeat after a sweep removed it). */
-  async putConnection(connection: {
-    id: string;
-    userId: string;
-    processId: string;
-    expiresAt: Date;
-  }): Promise<void> {
-    await this.db.presenceConnection.upsert({
-      where: { id: connection.id },
-      create: connection,
-      update: { expiresAt: connection.expiresAt },
-    });
-  }
-
-  async removeConnection(id: string): Promise<void> {
-    await this.db.presenceConnection.deleteMany({ where: { id } });
-  }
-
-  /** Live (unexpired) connections of the user. */
-  async liveConnections(userId: string, now: Date): Promise<number> {
-    return this.db.presenceConnection.count({ where: { userId, expiresAt: { gt: now } } });
+  /**
+   * Ends connections in this transaction: locks the users' presence rows in
+   * id order, deletes the given connections and the users' lapsed ones, and marks offline (last
+   * seen `now`) the users who were online and have no live connection left. Returns those users.
+   */
+  async closeConnections(
+    userIds: readonly string[],
+    connectionIds: readonly string[],
+    now: Date,
+  ): Promise<string[]> {
+    const users = [...new Set(userIds)].sort();
+    await this.db.$queryRawUnsafe(
+      `SELECT 1 FROM presence WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+      users,
+    );
+    await this.db.$executeRawUnsafe(
+      `DELETE FROM presence_connections
+       WHERE id = ANY($1::uuid[]) OR (user_id = ANY($2::uuid[]) AND expires_at <= $3)`,
+      connectionIds,
+      users,
+      now,
+    );
+    const rows = await this.db.$queryRawUnsafe<{ userId: string }[]>(
+      `UPDATE presence p SET online = false, last_seen_at = $2
+       WHERE p.user_id = ANY($1::uuid[]) AND p.online
+         AND NOT EXISTS (SELECT 1 FROM presence_connections c
+                         WHERE c.user_id = p.user_id AND c.expires_at > $2)
+       RETURNING p.user_id::text AS "userId"`,
+      users,
+      now,
+    );
+    return rows.map((row) => row.userId).sort();
   }
 
   /** The heartbeat: every connection of the process lives until `expiresAt`. */
@@ -394,10 +446,6 @@ export class ChatStore extends SubgraphStore<ChatTransaction> {
       take: limit,
     });
     return rows.map((row) => row.userId);
-  }
-
-  async removeLapsedConnections(userId: string, now: Date): Promise<void> {
-    await this.db.presenceConnection.deleteMany({ where: { userId, expiresAt: { lte: now } } });
   }
 
   /** Presence of many users in one statement: online = a live connection now. */

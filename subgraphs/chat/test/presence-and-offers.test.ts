@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@jobber/service-kit';
-import { createTestDatabase, type TestDatabase } from '@jobber/test-kit';
+import { createTestDatabase, statementCounter, type TestDatabase } from '@jobber/test-kit';
 import { Conversations } from '../src/conversations.js';
 import { OFFER_LIFETIME_MS, offerStateAt } from '../src/offers.js';
 import { Presence } from '../src/presence.js';
@@ -63,6 +63,54 @@ describe('presence across processes', () => {
       true,
       false,
     ]);
+  });
+
+  it('holds a burst of 600 subscribes and their ends over two processes in a few transactions, each user announced once each way', async () => {
+    const counter = statementCounter();
+    const counted = createPrisma({ url: database.url, poolSize: 4 }, counter.onQuery);
+    const countedStore = new ChatStore({
+      prisma: counted,
+      name: 'chat',
+      relay: { nudge: () => undefined },
+    });
+    try {
+      const [a, b] = [
+        new Presence(countedStore, timers, logger, now),
+        new Presence(countedStore, timers, logger, now),
+      ];
+      // 400 users; 200 of them subscribe through both processes at the same moment.
+      const users = Array.from({ length: 400 }, () => randomUUID());
+      const [inA, inB] = await Promise.all([
+        Promise.all(users.map((user) => a.connect(user))),
+        Promise.all(users.slice(0, 200).map((user) => b.connect(user))),
+      ]);
+      expect((await store.presenceOf(users, now())).every((row) => row.online)).toBe(true);
+      const announced = (await events('chat.presence.changed')).map((e) => e.data['userId']);
+      expect(announced.sort()).toEqual([...users].sort());
+      // One transaction per process for the burst (two if a batch was already being written):
+      // not 600 of them.
+      const opens = counter.statements.filter((sql) =>
+        /INSERT INTO presence_connections/.test(sql),
+      );
+      expect(opens.length).toBeLessThanOrEqual(4);
+      // Every stream ends at once (a gateway going away): as few transactions, one offline each.
+      counter.reset();
+      await Promise.all([
+        ...inA.map((handle) => a.disconnect(handle)),
+        ...inB.map((handle) => b.disconnect(handle)),
+      ]);
+      expect((await store.presenceOf(users, now())).some((row) => row.online)).toBe(false);
+      const offline = (await events('chat.presence.changed')).filter((e) => !e.data['online']);
+      expect(offline.map((e) => e.data['userId']).sort()).toEqual([...users].sort());
+      const closes = counter.statements.filter((sql) =>
+        /DELETE FROM presence_connections/.test(sql),
+      );
+      expect(closes.length).toBeLessThanOrEqual(4);
+    } finally {
+      await counted.$disconnect();
+      // Their rows would lapse into the next tests' sweeps.
+      await prisma.$executeRawUnsafe('DELETE FROM presence_connections');
+    }
   });
 
   it('ends a stopped process’s connections once they lapse (the sweep of another process)', async () => {

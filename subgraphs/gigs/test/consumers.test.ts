@@ -98,6 +98,28 @@ const input = {
   deliveryDays: 2,
 };
 
+/** Waits until the consumer has handled (applied or skipped) every one of these envelopes. */
+async function eventuallyHandled(consumer: string, eventIds: string[]): Promise<void> {
+  const db = supergraph.databases.gigs;
+  if (!db) throw new Error('no gigs database');
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await eventually(
+      async () => {
+        const { rows } = await client.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM inbox_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])',
+          [consumer, eventIds],
+        );
+        return rows[0]?.n === eventIds.length ? true : null;
+      },
+      { what: `${eventIds.length} events handled by ${consumer}` },
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 async function clientFor(userId: string): Promise<GraphQLClient> {
   return supergraph.client.as({ token: await signAccessToken(supergraph.keys, { userId }) });
 }
@@ -160,12 +182,18 @@ describe('gigs consumers', () => {
     );
     const gigId = gig?.id ?? '';
     const first = randomUUID();
-    await publisher.publish([
+    const reviews = [
       review(randomUUID(), gigId, userId, 1, 'SELLER_TO_BUYER'), // of the buyer: not the gig's
       review(first, gigId, userId, 5),
       review(first, gigId, userId, 5), // the same review again (a new envelope): counted once
       review(randomUUID(), gigId, userId, 2),
-    ]);
+    ];
+    // Every envelope delivered twice as well: the inbox takes each once.
+    await publisher.publish([...reviews, ...reviews]);
+    await eventuallyHandled(
+      'gigs.ratings',
+      reviews.map((envelope) => envelope.id),
+    );
     const RATING = `query($id: ID!) { gig(id: $id) { rating { count average counts { two five } } } }`;
     const rating = await eventually(
       async () => {

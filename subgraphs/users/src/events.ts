@@ -11,7 +11,7 @@ import type { UsersStore, UsersTransaction } from './store.js';
 
 /**
  * What users consumes. It publishes `users.seller.created` / `users.seller.updated` through the
- * outbox (profiles.ts). Stats events (orders, reviews, gigs) get their handlers here later.
+ * outbox (profiles.ts). Stats come from gigs', orders' and reviews' events.
  */
 export const ACCOUNTS_CONSUMER = 'users.accounts' satisfies ListedConsumer;
 
@@ -63,6 +63,86 @@ export function createGigCountsConsumer(options: {
   return new EventConsumer({
     ...options.consumerOptions,
     name: GIG_COUNTS_CONSUMER,
+    db: store.consumerDb,
+    handlers,
+  });
+}
+
+export const ORDERS_CONSUMER = 'users.orders' satisfies ListedConsumer;
+
+/**
+ * `users.orders`: orders.order.* → the buyer's purchases (placed orders not cancelled) and the
+ * seller's ongoing, completed and cancelled jobs and earnings (completed orders' seller share).
+ * Every event carries the whole order, so the latest version wins (compare-and-set per order):
+ * a redelivery or a late older event changes nothing, and the counts are recounted, not added.
+ */
+export function createOrdersConsumer(options: {
+  store: UsersStore;
+  consumerOptions: ConsumerDefaults;
+}): EventConsumer<UsersTransaction> {
+  const { store } = options;
+  const record = async (
+    event: EventEnvelope<
+      | 'orders.order.placed'
+      | 'orders.order.started'
+      | 'orders.order.delivered'
+      | 'orders.order.completed'
+      | 'orders.order.cancelled'
+    >,
+    tx: UsersTransaction,
+  ) => {
+    if (!(await applyIfNewer(tx, 'users.orders', event))) return;
+    const { data } = event;
+    await store.within(tx).recordOrder({
+      orderId: data.orderId,
+      buyerId: data.buyerId,
+      sellerId: data.sellerId,
+      status: data.status,
+      sellerEarningsCents: data.sellerEarningsCents,
+      at: new Date(data.occurredAt),
+    });
+  };
+  const handlers: ListedHandlers<typeof ORDERS_CONSUMER, UsersTransaction> = {
+    'orders.order.placed': record,
+    'orders.order.started': record,
+    'orders.order.delivered': record,
+    'orders.order.completed': record,
+    'orders.order.cancelled': record,
+  };
+  return new EventConsumer({
+    ...options.consumerOptions,
+    name: ORDERS_CONSUMER,
+    db: store.consumerDb,
+    handlers,
+  });
+}
+
+export const RATINGS_CONSUMER = 'users.ratings' satisfies ListedConsumer;
+
+/**
+ * `users.ratings`: reviews.review.created → a buyer's review counts into its seller's rating
+ * aggregate (SellerStats.ratingsCount, ratingAverage, ratingCounts) exactly once: the inbox drops
+ * a redelivered envelope, and the review's version compare-and-set (`users.ratings`) drops a
+ * second envelope of the same review. A seller's review of a buyer changes nothing here (users
+ * keeps no buyer rating).
+ */
+export function createRatingsConsumer(options: {
+  store: UsersStore;
+  consumerOptions: ConsumerDefaults;
+}): EventConsumer<UsersTransaction> {
+  const { store } = options;
+  const handlers: ListedHandlers<typeof RATINGS_CONSUMER, UsersTransaction> = {
+    'reviews.review.created': async (event, tx) => {
+      if (event.data.kind !== 'BUYER_TO_SELLER') return;
+      if (!(await applyIfNewer(tx, 'users.ratings', event))) return;
+      await store
+        .within(tx)
+        .addSellerRating(event.data.sellerId, event.data.rating as 1 | 2 | 3 | 4 | 5);
+    },
+  };
+  return new EventConsumer({
+    ...options.consumerOptions,
+    name: RATINGS_CONSUMER,
     db: store.consumerDb,
     handlers,
   });

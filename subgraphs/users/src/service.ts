@@ -1,11 +1,16 @@
 import { defineSubgraph, subgraphContext } from '@jobber/service-kit';
 import { loadUsersConfig, parseUsersConfig } from './config.js';
-import { createAccountsConsumer, createGigCountsConsumer } from './events.js';
+import {
+  createAccountsConsumer,
+  createGigCountsConsumer,
+  createOrdersConsumer,
+  createRatingsConsumer,
+} from './events.js';
 import { Profiles } from './profiles.js';
 import { resolvers } from './resolvers/index.js';
 import { UsersStore, createPrisma } from './store.js';
 
-/** The users subgraph: profile rules on its store and the accounts consumer. */
+/** The users subgraph: profile rules on its store and the accounts, gig-count and orders consumers. */
 export const subgraph = defineSubgraph({
   name: 'users',
   schema: new URL('./schema.graphql', import.meta.url),
@@ -20,6 +25,8 @@ export const subgraph = defineSubgraph({
       consumers: [
         createAccountsConsumer({ ...deps, store }),
         createGigCountsConsumer({ ...deps, store }),
+        createOrdersConsumer({ ...deps, store }),
+        createRatingsConsumer({ ...deps, store }),
       ],
     };
   },

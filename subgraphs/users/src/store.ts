@@ -227,4 +227,87 @@ export class UsersStore extends SubgraphStore<UsersTransaction> {
     const gigCount = await this.db.sellerGig.count({ where: { sellerId, active: true } });
     await this.db.seller.updateMany({ where: { userId: sellerId }, data: { gigCount } });
   }
+  // Order tallies (orders.order.* events)
+
+  /**
+   * Records an order's latest status (the consumer decided with applyIfNewer first) and recounts
+   * the seller's ongoing, completed and cancelled jobs and earnings, and the buyer's purchases.
+   * Both users' buyer rows are locked first, in id order: two orders of the same people recorded
+   * at once each count with the other's row, and never deadlock.
+   */
+  async recordOrder(order: {
+    orderId: string;
+    buyerId: string;
+    sellerId: string;
+    status: string;
+    sellerEarningsCents: number;
+    at: Date;
+  }): Promise<void> {
+    const ids = [...new Set([order.buyerId, order.sellerId])].sort();
+    await this.db
+      .$queryRaw`SELECT 1 FROM buyers WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+    const row = {
+      buyerId: order.buyerId,
+      sellerId: order.sellerId,
+      status: order.status,
+      sellerEarningsCents: order.sellerEarningsCents,
+      updatedAt: order.at,
+    };
+    await this.db.orderTally.upsert({
+      where: { orderId: order.orderId },
+      create: { orderId: order.orderId, ...row },
+      update: row,
+    });
+    const [counts] = await this.db.$queryRaw<
+      { ongoing: number; completed: number; cancelled: number; earnings: bigint }[]
+    >`SELECT
+        count(*) FILTER (WHERE status IN ('PLACED', 'IN_PROGRESS', 'DELIVERED'))::int AS ongoing,
+        count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
+        count(*) FILTER (WHERE status = 'CANCELLED')::int AS cancelled,
+        coalesce(sum(seller_earnings_cents) FILTER (WHERE status = 'COMPLETED'), 0)::bigint AS earnings
+      FROM order_tallies WHERE seller_id = ${order.sellerId}::uuid`;
+    await this.db.seller.updateMany({
+      where: { userId: order.sellerId },
+      data: {
+        ongoingJobs: counts?.ongoing ?? 0,
+        completedJobs: counts?.completed ?? 0,
+        cancelledJobs: counts?.cancelled ?? 0,
+        totalEarningsCents: counts?.earnings ?? 0n,
+      },
+    });
+    const purchased = await this.db.orderTally.count({
+      where: { buyerId: order.buyerId, status: { not: 'CANCELLED' } },
+    });
+    await this.db.buyer.updateMany({
+      where: { id: order.buyerId },
+      data: { purchasedGigsCount: purchased },
+    });
+  }
+
+  // Ratings (reviews.review.created, buyers' reviews of sellers)
+
+  /**
+   * Counts one rating into the seller's aggregate (atomic increments, so concurrent reviews are
+   * all counted); false when users has no seller profile of that id. The consumer makes sure a
+   * review is counted once.
+   */
+  async addSellerRating(sellerId: string, rating: 1 | 2 | 3 | 4 | 5): Promise<boolean> {
+    const { count } = await this.db.seller.updateMany({
+      where: { userId: sellerId },
+      data: {
+        ratingsCount: { increment: 1 },
+        ratingSum: { increment: rating },
+        [starColumn[rating]]: { increment: 1 },
+      },
+    });
+    return count === 1;
+  }
 }
+
+const starColumn = {
+  1: 'oneStarCount',
+  2: 'twoStarCount',
+  3: 'threeStarCount',
+  4: 'fourStarCount',
+  5: 'fiveStarCount',
+} as const;

@@ -1,5 +1,5 @@
 import { mapBounded } from '../concurrency.js';
-import type { SeedContext, SeedStep, SeededGig, SeededMember } from '../context.js';
+import type { SeedContext, SeedStep, SeededGig, SeededMember, SeededOffer } from '../context.js';
 import {
   BUYER_DETAILS,
   BUYER_OPENINGS,
@@ -67,6 +67,8 @@ export const conversationsStep: SeedStep = {
         return outcome;
       },
     );
+    // In the plan's order, whatever order the conversations finished in (the orders step picks).
+    context.offers.push(...results.flatMap((r) => (r.openOffer ? [r.openOffer] : [])));
     const count = (end: OfferEnd) => results.filter((r) => r.offer === end).length;
     context.made['conversations'] = results.length;
     context.made['messages'] = results.reduce((sum, r) => sum + r.messages, 0);
@@ -152,6 +154,7 @@ async function converse(context: SeedContext, planned: PlannedConversation) {
     messages++;
   }
   const offer = planned.offer;
+  let openOffer: SeededOffer | undefined;
   if (offer) {
     const { sendOffer } = await untilKnown(
       () =>
@@ -179,11 +182,13 @@ async function converse(context: SeedContext, planned: PlannedConversation) {
       await gateway.data('declineOffer', DECLINE, { offerId }, buyer.accessToken);
     } else if (offer.end === 'cancelled') {
       await gateway.data('cancelOffer', CANCEL, { offerId }, seller.accessToken);
+    } else {
+      openOffer = { id: offerId, buyer, gig };
     }
   }
   if (planned.readBy) {
     const reader = planned.readBy === 'buyer' ? buyer : seller;
     await gateway.data('markConversationRead', MARK_READ, { conversationId }, reader.accessToken);
   }
-  return { messages, offer: offer?.end, read: Boolean(planned.readBy) };
+  return { messages, offer: offer?.end, openOffer, read: Boolean(planned.readBy) };
 }

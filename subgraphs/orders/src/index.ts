@@ -1,0 +1,2 @@
+export { loadOrdersConfig, parseOrdersConfig, type OrdersConfig } from './config.js';
+export { startOrdersService, subgraph } from './service.js';
