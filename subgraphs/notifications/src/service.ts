@@ -55,6 +55,8 @@ export const subgraph = defineSubgraph({
         createActivityConsumer(consumerDeps),
         createLiveConsumer({ transport: deps.transport, hub, logger: deps.logger }),
       ],
+      // Not critical: without SMTP the subgraph still serves, and the mail waits in its table.
+      readiness: [{ name: 'mail', critical: false, check: async () => sender.health() }],
       async onStop() {
         await sender.stop();
       },

@@ -9,7 +9,7 @@ import {
   type EventEnvelope,
   type EventType,
 } from '@jobber/events';
-import { createLogger } from '@jobber/service-kit';
+import { createLogger, type RunningService } from '@jobber/service-kit';
 import {
   GraphQLClient,
   TestSmtpServer,
@@ -106,6 +106,13 @@ export class NotificationsKit {
   get mail(): TestSmtpServer {
     if (!this.smtp) throw new Error('this kit has no SMTP server (smtp: false)');
     return this.smtp;
+  }
+
+  /** The notifications process the kit started. */
+  get notifications(): RunningService {
+    const service = this.supergraph.subgraphs.notifications;
+    if (!service) throw new Error('notifications is not running');
+    return service;
   }
 
   get client(): GraphQLClient {

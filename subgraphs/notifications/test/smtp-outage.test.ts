@@ -40,6 +40,17 @@ describe('notifications: SMTP down for 30 s', () => {
       { timeoutMs: 20_000, what: '20 mails failing while SMTP is down' },
     );
     expect(kit.mail.received).toHaveLength(0);
+    // Ready but degraded meanwhile: it serves, and says mail is failing.
+    const readiness = async () => {
+      const response = await fetch(`${kit.notifications.adminUrl}/readyz`);
+      const body = (await response.json()) as { status: string; checks: Record<string, string> };
+      return { code: response.status, body };
+    };
+    const down = await readiness();
+    expect(down.code).toBe(200);
+    expect(down.body.status).toBe('degraded');
+    expect(down.body.checks['mail']).toMatch(/^the last send failed: /);
+    // The outage lasts 30 s: a duration under test, not a wait for an outcome.
     await new Promise((resolve) =>
       setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - started))),
     );
@@ -61,5 +72,6 @@ describe('notifications: SMTP down for 30 s', () => {
       'SELECT status, count(*)::int AS n FROM outgoing_mail GROUP BY status',
     );
     expect(rows).toEqual([{ status: 'SENT', n: 20 }]);
+    expect((await readiness()).body).toMatchObject({ status: 'ok', checks: { mail: 'ok' } });
   }, 90_000);
 });
