@@ -6,6 +6,7 @@ import { parseChatConfig, startChatService } from '@jobber/chat';
 import { AmqpTransport, type EventEnvelope } from '@jobber/events';
 import { parseGigsConfig, startGigsService } from '@jobber/gigs';
 import { parseOrdersConfig, startOrdersService } from '@jobber/orders';
+import { parseReviewsConfig, startReviewsService } from '@jobber/reviews';
 import { createLogger } from '@jobber/service-kit';
 import {
   eventually,
@@ -21,10 +22,11 @@ import { parseUsersConfig, startUsersService } from '@jobber/users';
 import { chatTimers, SEND_MESSAGE } from './chat-kit.js';
 import { CREATE_GIG, gigInput, signUpSeller } from './gigs-helpers.js';
 
-// Issue 16, "Acceptance" (the orders half): a custom offer in chat becomes a paid order and goes
-// through its whole life through the gateway, with auth, users, gigs, chat and orders each a real
-// service joined by real events; users' seller stats are right, also when every event is
-// delivered twice; `User.orders(first: 50)` costs a fixed number of SQL statements per subgraph.
+// Issue 16, "Acceptance": a custom offer in chat becomes a paid order and goes through its whole
+// life through the gateway, then both sides review it, with auth, users, gigs, chat, orders and
+// reviews each a real service joined by real events; the gig's and the seller's ratings and the
+// seller's stats are right, each counted once also when every orders and reviews event is
+// delivered again; `User.orders(first: 50)` costs a fixed number of SQL statements per subgraph.
 
 const statements = {
   auth: statementCounter(),
@@ -73,6 +75,7 @@ beforeAll(async () => {
     chat: (env) => startChatService(parseChatConfig({ ...env, ...chatTimers })),
     orders: (env) =>
       startOrdersService(parseOrdersConfig(env), { onQuery: statements.orders.onQuery }),
+    reviews: (env) => startReviewsService(parseReviewsConfig(env)),
   });
   const database = supergraph.databases.orders;
   if (!database) throw new Error('no orders database');
@@ -95,8 +98,58 @@ afterAll(async () => {
   await supergraph?.stop();
 });
 
+/**
+ * Every reviews event delivered again (the same envelopes), then a marker after them: once gigs
+ * and users took the marker, they saw the duplicates before it.
+ */
+async function redeliverReviews(): Promise<void> {
+  const reviewsDb = new pg.Pool({ connectionString: supergraph.databases.reviews?.url, max: 1 });
+  const publisher = new AmqpTransport({
+    url: supergraph.events.amqpUrl,
+    exchange: supergraph.events.exchange,
+    queuePrefix: supergraph.events.queuePrefix,
+    logger: createLogger({ service: 'orders-test', level: testConfig.TEST_LOG_LEVEL }),
+  });
+  try {
+    const { rows } = await reviewsDb.query<{ payload: EventEnvelope }>(
+      `SELECT payload FROM outbox_events WHERE type LIKE 'reviews.%' ORDER BY seq`,
+    );
+    expect(rows.map((row) => row.payload.type)).toEqual([
+      'reviews.review.created',
+      'reviews.review.created',
+    ]);
+    const last = rows[rows.length - 1]?.payload;
+    if (!last) throw new Error('no reviews events');
+    const marker = { ...last, id: crypto.randomUUID() };
+    await publisher.publish([...rows.map((row) => row.payload), marker]);
+    for (const [subgraph, consumer] of [
+      ['users', 'users.ratings'],
+      ['gigs', 'gigs.ratings'],
+    ] as const) {
+      const db = new pg.Pool({ connectionString: supergraph.databases[subgraph]?.url, max: 1 });
+      try {
+        await eventually(
+          async () =>
+            ((
+              await db.query(`SELECT 1 FROM inbox_events WHERE consumer = $1 AND event_id = $2`, [
+                consumer,
+                marker.id,
+              ])
+            ).rowCount ?? 0) > 0,
+          { what: `${consumer} took the duplicates`, timeoutMs: 30_000 },
+        );
+      } finally {
+        await db.end();
+      }
+    }
+  } finally {
+    await publisher.close();
+    await reviewsDb.end();
+  }
+}
+
 describe('orders through the gateway', () => {
-  it('offer → accept → pay → start → extension → deliver → revision → deliver → accept; stats once', async () => {
+  it('offer → accept → pay → start → extension → deliver → revision → deliver → accept → both review; counted once', async () => {
     // Bob writes to Alice, Alice sends a custom offer (chat.offer.sent reaches orders).
     const { sendMessage } = await eventually(
       async () => {
@@ -241,6 +294,46 @@ describe('orders through the gateway', () => {
       ).viewer.buyerProfile.purchasedGigsCount;
     expect(await purchases()).toBe(1);
 
+    // Both review the order once reviews knows it completed (orders.order.completed).
+    const addReview = `mutation ($orderId: ID!, $rating: Int!, $comment: String!) {
+      addReview(orderId: $orderId, rating: $rating, comment: $comment) { id kind }
+    }`;
+    const review = (who: Member, rating: number) =>
+      eventually(
+        async () => {
+          const answer = await who.client.request(addReview, {
+            orderId,
+            rating,
+            comment: 'Good to work with',
+          });
+          return answer.errors.length === 0 ? answer.data : null;
+        },
+        { what: 'reviews knowing the order completed', timeoutMs: 30_000 },
+      );
+    await review(bob, 5);
+    await review(alice, 4);
+    const ratingsQuery = `query ($id: ID!, $username: String!) {
+      gig(id: $id) { rating { count average } }
+      seller(username: $username) { stats { ratingsCount ratingAverage } }
+    }`;
+    const expectedRatings = {
+      gig: { rating: { count: 1, average: 5 } },
+      seller: { stats: { ratingsCount: 1, ratingAverage: 5 } },
+    };
+    const ratings = () =>
+      supergraph.client.data<typeof expectedRatings>(ratingsQuery, {
+        id: gigId,
+        username: alice.username,
+      });
+    await eventually(
+      async () => {
+        const now = await ratings();
+        return now.gig.rating.count === 1 && now.seller.stats.ratingsCount === 1 ? true : null;
+      },
+      { what: 'gigs and users counted the buyer’s review', timeoutMs: 30_000 },
+    );
+    expect(await ratings()).toEqual(expectedRatings);
+
     // Every orders event delivered a second time (as the broker would after a lost ack): users'
     // inbox takes each once more and nothing changes.
     const { rows } = await orders.query<{ payload: EventEnvelope }>(
@@ -289,6 +382,60 @@ describe('orders through the gateway', () => {
     }
     expect(await stats()).toEqual(expected);
     expect(await purchases()).toBe(1);
+    await redeliverReviews();
+    expect(await ratings()).toEqual(expectedRatings);
+    expect(await stats()).toEqual(expected);
+  });
+
+  it('completes an order once when the buyer accepts the delivery 20 times at once; the seller is paid once', async () => {
+    const orderOf = `mutation ($gigId: ID!) { placeOrder(gigId: $gigId, requirements: "Once") { order { id sellerEarningsCents } } }`;
+    const { placeOrder } = await bob.client.data<{
+      placeOrder: { order: { id: string; sellerEarningsCents: number } };
+    }>(orderOf, { gigId });
+    const orderId = placeOrder.order.id;
+    const move = (who: Member, mutation: string) => who.client.data(mutation, { orderId });
+    await bob.client.data(
+      `mutation ($orderId: ID!) { confirmPayment(orderId: $orderId, cardNumber: "4242424242424242") { id } }`,
+      { orderId },
+    );
+    await move(alice, `mutation ($orderId: ID!) { startOrder(orderId: $orderId) { id } }`);
+    await move(
+      alice,
+      `mutation ($orderId: ID!) { deliverOrder(orderId: $orderId, message: "Done") { id } }`,
+    );
+    const accept = `mutation ($orderId: ID!) { acceptDelivery(orderId: $orderId) { id status } }`;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => bob.client.request(accept, { orderId })),
+    );
+    const codes = answers.map((answer) => answer.errors[0]?.extensions?.['code'] ?? 'OK');
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(19);
+    // 7,200 more: 80 % of the gig's 9,000 cents, counted once.
+    const expected = {
+      ongoingJobs: 0,
+      completedJobs: 2,
+      cancelledJobs: 0,
+      totalEarningsCents: 98_764 + 7_200,
+    };
+    expect(placeOrder.order.sellerEarningsCents).toBe(7_200);
+    await eventually(
+      async () => {
+        const { viewer } = await alice.client.data<{
+          viewer: { sellerProfile: { stats: typeof expected } | null };
+        }>(STATS);
+        return viewer.sellerProfile?.stats.completedJobs === 2 ? viewer.sellerProfile.stats : null;
+      },
+      { what: 'the second completion counted', timeoutMs: 30_000 },
+    );
+    const { viewer } = await alice.client.data<{
+      viewer: { sellerProfile: { stats: typeof expected } | null };
+    }>(STATS);
+    expect(viewer.sellerProfile?.stats).toEqual(expected);
+    const { rows } = await orders.query(
+      `SELECT 1 FROM outbox_events WHERE type = 'orders.order.completed' AND payload->'data'->>'orderId' = $1`,
+      [orderId],
+    );
+    expect(rows).toHaveLength(1);
   });
 
   it('User.orders(first: 50) with gig, buyer and seller costs a fixed number of statements per subgraph', async () => {

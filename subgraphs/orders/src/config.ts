@@ -19,6 +19,11 @@ export const parseOrdersConfig = subgraphConfig({
     ORDERS_PAYMENT_EXPIRY_MS: ms(60 * 60 * 1000),
     STRIPE_SECRET_KEY: optional,
     STRIPE_WEBHOOK_SECRET: optional,
+    /**
+     * `sandbox` lets a production process take the sandbox's test payments (a staging stack, the
+     * local docker compose); without it production refuses to start unless Stripe is configured.
+     */
+    ORDERS_PAYMENTS: z.enum(['sandbox']).optional(),
     /** Where the Stripe SDK sends requests (tests: a local stand-in); Stripe's own by default. */
     STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   },
@@ -26,6 +31,12 @@ export const parseOrdersConfig = subgraphConfig({
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       throw new ConfigError([
         'STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (webhooks are verified with it)',
+      ]);
+    }
+    if (!env.STRIPE_SECRET_KEY && env.NODE_ENV === 'production' && !env.ORDERS_PAYMENTS) {
+      throw new ConfigError([
+        "STRIPE_SECRET_KEY: required in production, or payments would be the sandbox's test " +
+          'cards; set ORDERS_PAYMENTS=sandbox to take test payments on purpose (staging)',
       ]);
     }
     const stripe =

@@ -141,6 +141,23 @@ export class OrdersStore extends SubgraphStore<OrdersTransaction> {
     await this.db.offer.updateMany({ where: { id }, data: { state, updatedAt } });
   }
 
+  async offerById(id: string): Promise<OfferRecord | null> {
+    return this.db.offer.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        gigId: true,
+        sellerId: true,
+        buyerId: true,
+        priceCents: true,
+        deliveryDays: true,
+        description: true,
+        state: true,
+        expiresAt: true,
+      },
+    });
+  }
+
   /** The offer, locked until the transaction ends (one order per offer, whoever races). */
   async lockOffer(id: string): Promise<OfferRecord | null> {
     const rows = await this.db.$queryRawUnsafe<OfferRecord[]>(

@@ -129,6 +129,39 @@ describe('Stripe payments', () => {
     ).toEqual(['CONFLICT']);
   });
 
+  it('records a failed payment from its webhook, and answers 200 to events that are not its own', async () => {
+    const { buyer, order } = await placed();
+    const intentId = order.payment?.intentId ?? '';
+    const send = (payload: string) =>
+      postWebhook(
+        payload,
+        stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+      );
+    const failed = JSON.stringify({
+      id: `evt_${intentId}_failed`,
+      object: 'event',
+      type: 'payment_intent.payment_failed',
+      data: {
+        object: {
+          id: intentId,
+          object: 'payment_intent',
+          status: 'requires_payment_method',
+          last_payment_error: { code: 'card_declined' },
+        },
+      },
+    });
+    expect(await send(failed)).toBe(200);
+    const { order: now } = await buyer.client.data<{ order: OrderJson }>(ORDER, { id: order.id });
+    expect(now).toMatchObject({ status: 'PENDING_PAYMENT', payment: { status: 'FAILED' } });
+    expect(now.timeline.map((entry) => entry.what)).toEqual(['CREATED', 'PAYMENT_FAILED']);
+    // Another integration's intent, and an event type orders does not handle: acknowledged.
+    expect(await send(intentEvent('payment_intent.succeeded', 'pi_not_ours', 'succeeded'))).toBe(
+      200,
+    );
+    expect(await send(intentEvent('customer.created', intentId, 'succeeded'))).toBe(200);
+    expect(await kit.published('orders.order.placed', order.id)).toEqual([]);
+  });
+
   it('confirms with Stripe’s test payment methods, each call with its own idempotency key', async () => {
     const { buyer, order } = await placed();
     const before = standIn.requests.length;

@@ -97,31 +97,33 @@ async function completeMember(
     completeSignUp: { user: { id: string }; accessToken: string; deviceSecret: string };
   }>('completeSignUp', COMPLETE_SIGN_UP, { input: { token } });
   const accessToken = session.accessToken;
-  // Polled until users has consumed `auth.user.registered`; a 429 stops at once, with its reason.
-  const polled = await eventually(
-    async () => {
-      try {
-        const data = await gateway.data<{ viewer: { buyerProfile: unknown } | null }>(
-          'viewer',
-          BUYER_PROFILE,
-          {},
-          accessToken,
-        );
-        return data.viewer?.buyerProfile ? { limited: null } : undefined;
-      } catch (error) {
-        if (error instanceof RateLimitedError) return { limited: error };
-        throw error;
-      }
-    },
-    {
-      timeoutMs: 30_000,
-      intervalMs: 50,
-      maxIntervalMs: 1_000,
-      what: `the buyer profile of ${planned.username}`,
-    },
-  );
-  if (polled.limited) throw polled.limited;
   if (planned.seller) {
+    // becomeSeller needs the buyer profile users makes from `auth.user.registered`: polled until
+    // it is there (a 429 stops at once, with its reason). A buyer does not wait for theirs: later
+    // steps wait for what they need from events where they need it (until-known.ts).
+    const polled = await eventually(
+      async () => {
+        try {
+          const data = await gateway.data<{ viewer: { buyerProfile: unknown } | null }>(
+            'viewer',
+            BUYER_PROFILE,
+            {},
+            accessToken,
+          );
+          return data.viewer?.buyerProfile ? { limited: null } : undefined;
+        } catch (error) {
+          if (error instanceof RateLimitedError) return { limited: error };
+          throw error;
+        }
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+        maxIntervalMs: 1_000,
+        what: `the buyer profile of ${planned.username}`,
+      },
+    );
+    if (polled.limited) throw polled.limited;
     await gateway.data('becomeSeller', BECOME_SELLER, { input: planned.seller }, accessToken);
   }
   return {
