@@ -24,6 +24,9 @@ export const parseNotificationsConfig = subgraphConfig({
     MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(30),
     MAIL_LEASE_MS: ms(60_000),
     MAIL_SEND_TIMEOUT_MS: ms(15_000),
+    // At least the inbox's 7 days: a mail's idempotency key must outlive its event's inbox row.
+    MAIL_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
+    MAIL_PRUNE_MS: ms(3_600_000),
   },
   settings: (env) => ({
     mail: {
@@ -37,6 +40,8 @@ export const parseNotificationsConfig = subgraphConfig({
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
       leaseMs: env.MAIL_LEASE_MS,
       sendTimeoutMs: env.MAIL_SEND_TIMEOUT_MS,
+      retentionMs: env.MAIL_RETENTION_DAYS * 86_400_000,
+      pruneMs: env.MAIL_PRUNE_MS,
       /** The dev mailbox can be read (`devMailbox`) only outside production, without SMTP. */
       devMailboxReadable: env.NODE_ENV !== 'production' && !env.SMTP_URL,
     },

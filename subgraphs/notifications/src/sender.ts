@@ -27,6 +27,8 @@ export class MailSender {
   private stopped = true;
   /** The last send's error, until a send succeeds: what the `mail` readiness check reports. */
   private lastError: string | null = null;
+  /** When mail was last pruned (0: not yet in this process). */
+  private prunedAt = 0;
 
   constructor(
     private readonly store: NotificationsStore,
@@ -83,6 +85,7 @@ export class MailSender {
           const sent = await this.sendDue();
           if (sent === BATCH) this.again = true;
         } while (this.again && !this.stopped);
+        await this.pruneWhenDue();
       } catch (error) {
         this.logger.warn({ err: error }, 'mail sender: round failed; retrying at the next poll');
       }
@@ -90,6 +93,20 @@ export class MailSender {
     await this.running;
     this.running = null;
     if (!this.stopped) this.schedule(this.settings.pollMs);
+  }
+
+  /** Every MAIL_PRUNE_MS: sent and failed mail older than MAIL_RETENTION_DAYS goes. */
+  private async pruneWhenDue(): Promise<void> {
+    if (Date.now() - this.prunedAt < this.settings.pruneMs) return;
+    this.prunedAt = Date.now();
+    const before = new Date(Date.now() - this.settings.retentionMs);
+    let pruned;
+    do {
+      pruned = await this.store.pruneMail(before, 1_000);
+      if (pruned.mail + pruned.devMail > 0) {
+        this.logger.debug(pruned, 'mail sender: pruned old mail');
+      }
+    } while (!this.stopped && (pruned.mail === 1_000 || pruned.devMail === 1_000));
   }
 
   /** One batch; how many were claimed. */

@@ -158,6 +158,21 @@ export class NotificationsStore extends SubgraphStore<NotificationsTransaction> 
     });
   }
 
+  /**
+   * Deletes sent and failed mail created before `before` (up to `limit` rows), and the
+   * development mailbox's messages stored before it; how many of each.
+   */
+  async pruneMail(before: Date, limit: number): Promise<{ mail: number; devMail: number }> {
+    const mail = await this.db.$executeRaw`
+      DELETE FROM outgoing_mail WHERE id IN (
+        SELECT id FROM outgoing_mail WHERE status IN ('SENT', 'FAILED') AND created_at < ${before}
+        LIMIT ${limit})`;
+    const devMail = await this.db.$executeRaw`
+      DELETE FROM dev_mailbox WHERE id IN (
+        SELECT id FROM dev_mailbox WHERE sent_at < ${before} LIMIT ${limit})`;
+    return { mail, devMail };
+  }
+
   // The development mailbox
 
   async storeDevMail(

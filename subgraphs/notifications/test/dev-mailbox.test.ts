@@ -15,7 +15,7 @@ describe('notifications: the development mailbox (no SMTP_URL)', () => {
   let ada: TestAccount;
 
   beforeAll(async () => {
-    kit = await NotificationsKit.start({ smtp: false });
+    kit = await NotificationsKit.start({ smtp: false, env: { MAIL_PRUNE_MS: '200' } });
     ada = await kit.register();
   });
 
@@ -59,5 +59,35 @@ describe('notifications: the development mailbox (no SMTP_URL)', () => {
       devMailbox: [],
     });
     expect(codes(await kit.client.request(MAILBOX, {}))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('prunes sent mail and stored messages past MAIL_RETENTION_DAYS, never pending mail', async () => {
+    const event = kit.envelope('auth', 'auth.password.changed', {
+      userId: ada.id,
+      email: ada.email,
+      username: ada.username,
+      changedAt: new Date().toISOString(),
+    });
+    await kit.publish(event);
+    await kit.handled(event);
+    await kit.settled();
+    // A pending mail of the same age, not due yet, stays.
+    await kit.db.query(
+      `INSERT INTO outgoing_mail (id, idempotency_key, event_id, template, to_email, to_name, subject, html, text, next_attempt_at)
+       VALUES (gen_random_uuid(), 'pending-old', gen_random_uuid(), 't', 'x@example.com', 'x', 's', 'h', 't', now() + interval '1 day')`,
+    );
+    await kit.db.query(`UPDATE outgoing_mail SET created_at = now() - interval '31 days'`);
+    await kit.db.query(`UPDATE dev_mailbox SET sent_at = now() - interval '31 days'`);
+    await eventually(
+      async () => {
+        const { rows } = await kit.db.query<{ mail: number; dev: number }>(
+          `SELECT (SELECT count(*)::int FROM outgoing_mail) AS mail, (SELECT count(*)::int FROM dev_mailbox) AS dev`,
+        );
+        return rows[0]?.mail === 1 && rows[0]?.dev === 0;
+      },
+      { what: 'old mail pruned' },
+    );
+    const { rows } = await kit.db.query('SELECT idempotency_key FROM outgoing_mail');
+    expect(rows).toEqual([{ idempotency_key: 'pending-old' }]);
   });
 });

@@ -87,5 +87,9 @@ describe('notifications config', () => {
       /SMTP_URL/,
     );
     expect(() => parseNotificationsConfig({ ...base, PUBLIC_URL: 'nope' })).toThrow(/PUBLIC_URL/);
+    // Shorter than the inbox's 7 days would let a late redelivery mail again.
+    expect(() => parseNotificationsConfig({ ...base, MAIL_RETENTION_DAYS: '3' })).toThrow(
+      /MAIL_RETENTION_DAYS/,
+    );
   });
 });
