@@ -100,6 +100,10 @@ function haproxyConfig(pairs: { name: string; port: number; servers: Proc[] }[])
     // may have reached a server is resent (POSTs are not idempotent).
     '  retries 3',
     '  option redispatch 1',
+    // A new server connection per request: an idle connection kept to a process that has just
+    // died would take the next request and lose it (sent, so never resent); a fresh connect to
+    // it is refused, which is safe to try on the other server.
+    '  http-reuse never',
     '  option httpchk',
     '  http-check send meth GET uri /readyz',
     // A gateway's /readyz waits up to 2 s for its (non-critical) subgraph checks: a shorter
@@ -140,6 +144,8 @@ try {
     EVENTS_QUEUE_PREFIX: events.queuePrefix,
     GATEWAY_INTERNAL_PUBLIC_KEY: keys.internal.publicKeyPem,
     AUTH_JWT_PRIVATE_KEY: keys.accessTokens.privateKeyPem,
+    // Production processes, test payments on purpose (orders refuses the sandbox otherwise).
+    ORDERS_PAYMENTS: 'sandbox',
   };
   const front: Record<string, number> = {};
   for (const { name } of [...subgraphs, { name: 'gateway' }]) front[name] = await freePort();
@@ -319,7 +325,7 @@ try {
         start,
         end: Date.now(),
         ok: response.ok && !error,
-        ...(error && { error: String(error.extensions?.['code'] ?? error.message) }),
+        ...(error && { error: `${String(error.extensions?.['code'])}: ${error.message}` }),
       });
       return answer;
     } catch (error) {
@@ -409,7 +415,7 @@ try {
   }
   for (const failure of failures.slice(0, 8)) {
     console.log(
-      `     ${failure.kind} ${inFlight(failure) ? 'in flight' : 'NOT in flight'}: ${failure.error}`,
+      `     ${failure.kind} ${inFlight(failure) ? 'in flight' : 'NOT in flight'} (+${((failure.start - loadStart) / 1000).toFixed(2)}–${((failure.end - loadStart) / 1000).toFixed(2)} s): ${failure.error}`,
     );
   }
   console.log(
