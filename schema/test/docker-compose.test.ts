@@ -16,6 +16,7 @@ import { parseUsersConfig } from '@jobber/users';
 import { parseChatConfig } from '@jobber/chat';
 import { parseOrdersConfig } from '@jobber/orders';
 import { parseReviewsConfig } from '@jobber/reviews';
+import { parseNotificationsConfig } from '@jobber/notifications';
 import {
   asList,
   composeTool,
@@ -49,6 +50,7 @@ const parseSubgraphConfig: Record<SubgraphName, (env: Record<string, string>) =>
     chat: parseChatConfig,
     orders: parseOrdersConfig,
     reviews: parseReviewsConfig,
+    notifications: parseNotificationsConfig,
   };
 
 const temp = mkdtempSync(join(tmpdir(), 'jobber-compose-'));

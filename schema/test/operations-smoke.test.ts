@@ -6,6 +6,7 @@ import { parseGigsConfig, startGigsService } from '@jobber/gigs';
 import { parseChatConfig, startChatService } from '@jobber/chat';
 import { parseOrdersConfig, startOrdersService } from '@jobber/orders';
 import { parseReviewsConfig, startReviewsService } from '@jobber/reviews';
+import { parseNotificationsConfig, startNotificationsService } from '@jobber/notifications';
 import { startTestSupergraph, type TestSupergraph } from '@jobber/test-kit';
 import { parseUsersConfig, startUsersService } from '@jobber/users';
 import { chatTimers } from './chat-kit.js';
@@ -43,6 +44,8 @@ beforeAll(async () => {
     chat: (env) => startChatService(parseChatConfig({ ...env, ...chatTimers })),
     orders: (env) => startOrdersService(parseOrdersConfig(env)),
     reviews: (env) => startReviewsService(parseReviewsConfig(env)),
+    notifications: (env) =>
+      startNotificationsService(parseNotificationsConfig({ ...env, MAIL_POLL_MS: '200' })),
   });
   world = createWorld(supergraph);
 });

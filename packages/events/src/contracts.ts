@@ -273,6 +273,19 @@ export const eventContracts = {
     lastSeenAt: isoTime.nullable(),
     changedAt: isoTime,
   }),
+  /**
+   * An in-app notification was stored for `userId`: every notifications process hands it to its
+   * `notificationAdded` subscribers of that user (broadcast).
+   */
+  'notifications.notification.created': z.object({
+    notificationId: id,
+    userId: id,
+    kind: z.string().min(1),
+    title: z.string().min(1),
+    body: z.string(),
+    link: z.string().nullable(),
+    createdAt: isoTime,
+  }),
 } satisfies Record<string, z.ZodType>;
 
 export type EventContracts = typeof eventContracts;
@@ -330,6 +343,7 @@ export const eventAggregates: { readonly [T in EventType]: AggregateOf<T> } = {
   // Its own aggregate type, so typing never waits on a conversation's other version locks.
   'chat.typing.started': { type: 'typing', idField: 'conversationId' },
   'chat.presence.changed': { type: 'presence', idField: 'userId' },
+  'notifications.notification.created': { type: 'notification', idField: 'notificationId' },
 };
 
 /** The aggregate an event is about: its type and id, read from `data` as its contract says. */

@@ -91,6 +91,54 @@ export const consumerTopology = [
   },
   // An offer becomes ACCEPTED when its order is placed (paid).
   { name: 'chat.orders', types: ['orders.order.placed'], delivery: 'queue' },
+  // Notifications: each consumer turns events into emails and in-app notifications
+  // (subgraphs/notifications/src/events.ts).
+  {
+    name: 'notifications.recipients',
+    types: ['auth.user.registered', 'users.seller.created', 'users.seller.updated'],
+    delivery: 'queue',
+  },
+  {
+    name: 'notifications.accounts',
+    types: [
+      'auth.sign_up.confirmation_requested',
+      'auth.sign_up.existing_email',
+      'auth.sign_in.code_requested',
+      'auth.sign_in.locked',
+      'auth.password.reset_requested',
+      'auth.password.changed',
+    ],
+    delivery: 'queue',
+  },
+  {
+    name: 'notifications.orders',
+    types: [
+      'orders.order.placed',
+      'orders.order.started',
+      'orders.order.delivered',
+      'orders.order.completed',
+      'orders.order.cancelled',
+      'orders.extension.requested',
+      'orders.extension.decided',
+    ],
+    delivery: 'queue',
+  },
+  {
+    name: 'notifications.activity',
+    types: [
+      'chat.message.sent',
+      'chat.offer.sent',
+      'chat.presence.changed',
+      'reviews.review.created',
+    ],
+    delivery: 'queue',
+  },
+  // Every notifications process delivers new in-app notifications to its own subscribers.
+  {
+    name: 'notifications.live',
+    types: ['notifications.notification.created'],
+    delivery: 'broadcast',
+  },
 ] as const satisfies ConsumerTopology;
 
 /** A consumer name in the list. */

@@ -211,6 +211,15 @@ const samples: { [T in EventType]: EventData<T> } = {
     startedAt: at,
   },
   'chat.presence.changed': { userId, online: false, lastSeenAt: at, changedAt: at },
+  'notifications.notification.created': {
+    notificationId: userId,
+    userId,
+    kind: 'ORDER_PLACED',
+    title: 'Order placed',
+    body: 'JB-1 for $50.00',
+    link: null,
+    createdAt: at,
+  },
 };
 
 describe('event contracts and envelopes', () => {

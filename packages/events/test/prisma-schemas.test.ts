@@ -10,7 +10,7 @@ import { postgresAdminUrl, randomSuffix } from './services.js';
  * defaults and indexes. (`npm run db:check` keeps schema.prisma and the migrations in step.)
  */
 const prismaRoot = new URL('../../../prisma/', import.meta.url);
-const subgraphs = ['auth', 'users', 'gigs', 'chat', 'reviews'];
+const subgraphs = ['auth', 'users', 'gigs', 'chat', 'reviews', 'notifications'];
 
 interface Catalog {
   columns: string[];

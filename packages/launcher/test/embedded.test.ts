@@ -23,7 +23,16 @@ import { exited, freePort } from './launcher-harness.js';
 // the data. Both start times are printed. Own ports and data folder, so it runs beside anything.
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const services = ['gateway', 'auth', 'users', 'gigs', 'chat', 'orders', 'reviews'] as const;
+const services = [
+  'gateway',
+  'auth',
+  'users',
+  'gigs',
+  'chat',
+  'orders',
+  'reviews',
+  'notifications',
+] as const;
 /** What a fresh machine does not have, and what the launcher must not touch. */
 const machinePorts = [5432, 5672];
 
@@ -68,6 +77,8 @@ function npmStart() {
     ORDERS_ADMIN_PORT: String(ports['ordersAdmin']),
     REVIEWS_PORT: String(ports['reviews']),
     REVIEWS_ADMIN_PORT: String(ports['reviewsAdmin']),
+    NOTIFICATIONS_PORT: String(ports['notifications']),
+    NOTIFICATIONS_ADMIN_PORT: String(ports['notificationsAdmin']),
     // A fresh machine: no PostgreSQL, no RabbitMQ.
     TEST_POSTGRES_URL: `postgresql://postgres@127.0.0.1:${ports['closed']}/postgres`,
     TEST_AMQP_URL: `amqp://guest:guest@127.0.0.1:${ports['closed']}`,
@@ -83,6 +94,7 @@ function npmStart() {
     'CHAT_DATABASE_URL',
     'ORDERS_DATABASE_URL',
     'REVIEWS_DATABASE_URL',
+    'NOTIFICATIONS_DATABASE_URL',
   ]);
   const env = Object.fromEntries(Object.entries(inherited).filter(([name]) => !unset.has(name)));
   const started = Date.now();

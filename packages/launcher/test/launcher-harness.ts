@@ -8,7 +8,8 @@ import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export type ServiceName = 'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'orders' | 'reviews';
+export type ServiceName =
+  'gateway' | 'auth' | 'users' | 'gigs' | 'chat' | 'orders' | 'reviews' | 'notifications';
 
 export interface Launcher {
   process: ChildProcess;
@@ -47,6 +48,7 @@ async function freePorts(): Promise<Record<ServiceName, number>> {
     chat: await freePort(),
     orders: await freePort(),
     reviews: await freePort(),
+    notifications: await freePort(),
   };
 }
 
@@ -59,6 +61,7 @@ export async function spawnLauncher(options: {
     chat: TestDatabase;
     orders: TestDatabase;
     reviews: TestDatabase;
+    notifications: TestDatabase;
   };
   events: TestEventNames;
   dataDir: string;
@@ -91,6 +94,9 @@ export async function spawnLauncher(options: {
       REVIEWS_PORT: String(ports.reviews),
       REVIEWS_ADMIN_PORT: String(adminPorts.reviews),
       REVIEWS_DATABASE_URL: databases.reviews.url,
+      NOTIFICATIONS_PORT: String(ports.notifications),
+      NOTIFICATIONS_ADMIN_PORT: String(adminPorts.notifications),
+      NOTIFICATIONS_DATABASE_URL: databases.notifications.url,
       AMQP_URL: events.amqpUrl,
       EVENTS_EXCHANGE: events.exchange,
       EVENTS_QUEUE_PREFIX: events.queuePrefix,

@@ -60,11 +60,11 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startLauncher(): Promise<Launcher> {
-  const [auth, users, gigs, chat, orders, reviews] = databases;
-  if (!auth || !users || !gigs || !chat || !orders || !reviews)
+  const [auth, users, gigs, chat, orders, reviews, notifications] = databases;
+  if (!auth || !users || !gigs || !chat || !orders || !reviews || !notifications)
     throw new Error('no test databases');
   const started = await spawnLauncher({
-    databases: { auth, users, gigs, chat, orders, reviews },
+    databases: { auth, users, gigs, chat, orders, reviews, notifications },
     events,
     dataDir,
   });
@@ -119,6 +119,7 @@ beforeAll(async () => {
     await createTestDatabase('chat'),
     await createTestDatabase('orders'),
     await createTestDatabase('reviews'),
+    await createTestDatabase('notifications'),
   ];
   mailbox = new Mailbox(databases[0]?.url ?? '');
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));

@@ -35,6 +35,7 @@ beforeAll(async () => {
     await createTestDatabase('chat'),
     await createTestDatabase('orders'),
     await createTestDatabase('reviews'),
+    await createTestDatabase('notifications'),
   ];
   dataDir = await mkdtemp(join(tmpdir(), 'jobber-launcher-'));
 });
@@ -52,11 +53,11 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('starts every subgraph and the gateway, serves a flow across them, and stops on Ctrl-C', async () => {
-    const [auth, users, gigs, chat, orders, reviews] = databases;
-    if (!auth || !users || !gigs || !chat || !orders || !reviews)
+    const [auth, users, gigs, chat, orders, reviews, notifications] = databases;
+    if (!auth || !users || !gigs || !chat || !orders || !reviews || !notifications)
       throw new Error('no test databases');
     const running = await spawnLauncher({
-      databases: { auth, users, gigs, chat, orders, reviews },
+      databases: { auth, users, gigs, chat, orders, reviews, notifications },
       events,
       dataDir,
     });

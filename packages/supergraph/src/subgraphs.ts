@@ -11,6 +11,7 @@ export const subgraphs = [
   { name: 'chat', port: 4004 },
   { name: 'orders', port: 4005 },
   { name: 'reviews', port: 4006 },
+  { name: 'notifications', port: 4007 },
 ] as const;
 
 export type SubgraphName = (typeof subgraphs)[number]['name'];

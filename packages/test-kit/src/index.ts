@@ -39,3 +39,4 @@ export {
   waitForBuyerProfile,
   type Member,
 } from './members.js';
+export { TestSmtpServer, type ReceivedMail } from './smtp.js';

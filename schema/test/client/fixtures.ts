@@ -6,6 +6,7 @@ import { operation, type OperationFixture } from './operation-fixture.js';
 import { chatFixtures } from './chat-fixtures.js';
 import { ordersFixtures } from './orders-fixtures.js';
 import { reviewsFixtures } from './reviews-fixtures.js';
+import { notificationsFixtures } from './notifications-fixtures.js';
 import { signUpFixtures } from './sign-up-fixtures.js';
 
 /** Every generated `<Operation>Document`, by operation name. */
@@ -264,4 +265,5 @@ export const operationFixtures = {
   ...chatFixtures,
   ...ordersFixtures,
   ...reviewsFixtures,
+  ...notificationsFixtures,
 } satisfies Record<OperationName, OperationFixture>;

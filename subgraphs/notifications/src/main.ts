@@ -1,0 +1,4 @@
+import { runSubgraph } from '@jobber/service-kit';
+import { subgraph } from './service.js';
+
+await runSubgraph(subgraph);
