@@ -146,6 +146,9 @@ try {
     AUTH_JWT_PRIVATE_KEY: keys.accessTokens.privateKeyPem,
     // Production processes, test payments on purpose (orders refuses the sandbox otherwise).
     ORDERS_PAYMENTS: 'sandbox',
+    // …and mail kept in notifications' database, with links to the local gateway.
+    NOTIFICATIONS_MAIL: 'dev-mailbox',
+    PUBLIC_URL: 'http://localhost:4000',
   };
   const front: Record<string, number> = {};
   for (const { name } of [...subgraphs, { name: 'gateway' }]) front[name] = await freePort();

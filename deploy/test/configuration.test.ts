@@ -13,8 +13,9 @@ import { findKustomize, overlays, renderOverlay, type Manifest } from './render.
 
 const kustomize = findKustomize();
 
-/** A stand-in for a Secret's value: PEM-shaped for keys, a plain word otherwise. */
+/** A stand-in for a Secret's value: PEM-shaped for keys, an SMTP URL for one, a word otherwise. */
 function placeholder(key: string, variable: string): string {
+  if (variable === 'SMTP_URL') return 'smtps://jobber:placeholder@relay.example:465';
   if (!key.endsWith('.pem')) return `placeholder${variable.length}`;
   const kind = key.startsWith('private') ? 'PRIVATE KEY' : 'PUBLIC KEY';
   return `-----BEGIN ${kind}-----\nAAAA\n-----END ${kind}-----`;

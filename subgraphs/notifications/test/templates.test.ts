@@ -70,6 +70,7 @@ describe('notifications config', () => {
     });
     const custom = parseNotificationsConfig({
       ...base,
+      NODE_ENV: 'production',
       PUBLIC_URL: 'https://jobber.example/',
       SMTP_URL: 'smtp://user:pass@mail.example:587',
     });
@@ -79,16 +80,23 @@ describe('notifications config', () => {
     });
   });
 
-  it('keeps the dev mailbox closed in production and refuses a bad URL by name', () => {
-    expect(
-      parseNotificationsConfig({ ...base, NODE_ENV: 'production' }).mail.devMailboxReadable,
-    ).toBe(false);
-    expect(() => parseNotificationsConfig({ ...base, SMTP_URL: 'http://mail' })).toThrow(
-      /SMTP_URL/,
+  it('refuses production without SMTP (unless the dev mailbox is asked for) or a public URL', () => {
+    expect(() => parseNotificationsConfig({ ...base, NODE_ENV: 'production' })).toThrow(
+      /SMTP_URL: required in production[\s\S]*PUBLIC_URL: required in production/,
     );
-    expect(() => parseNotificationsConfig({ ...base, PUBLIC_URL: 'nope' })).toThrow(/PUBLIC_URL/);
+    const staging = { ...base, NODE_ENV: 'production', PUBLIC_URL: 'https://staging.example' };
+    expect(() => parseNotificationsConfig(staging)).toThrow(/SMTP_URL/);
+    expect(
+      parseNotificationsConfig({ ...staging, NOTIFICATIONS_MAIL: 'dev-mailbox' }).mail,
+    ).toMatchObject({ smtpUrl: null, devMailboxReadable: false });
+  });
+
+  it('refuses a bad URL by name', () => {
+    const dev = { ...base, NODE_ENV: 'development' };
+    expect(() => parseNotificationsConfig({ ...dev, SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL/);
+    expect(() => parseNotificationsConfig({ ...dev, PUBLIC_URL: 'nope' })).toThrow(/PUBLIC_URL/);
     // Shorter than the inbox's 7 days would let a late redelivery mail again.
-    expect(() => parseNotificationsConfig({ ...base, MAIL_RETENTION_DAYS: '3' })).toThrow(
+    expect(() => parseNotificationsConfig({ ...dev, MAIL_RETENTION_DAYS: '3' })).toThrow(
       /MAIL_RETENTION_DAYS/,
     );
   });
