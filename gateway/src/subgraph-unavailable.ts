@@ -3,7 +3,7 @@ import { errors, type AppError } from '@jobber/service-kit';
 /** Answers of a proxy or load balancer in front of a subgraph that has none to give. */
 const unavailableStatuses = new Set([502, 503, 504]);
 
-/** Socket-level failures: nothing listening, the connection cut, no route, no name. */
+/** Socket-level failures: nothing listening, the connection cut or closed, no route, no name. */
 const connectionCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -14,6 +14,12 @@ const connectionCodes = new Set([
   'ENETUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
+  // undici's: the other side closed the connection before or during its answer (a process
+  // dying, a proxy dropping it), and its connect, headers and body deadlines.
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 /**

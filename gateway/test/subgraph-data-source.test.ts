@@ -81,6 +81,22 @@ describe('SubgraphDataSource: a subgraph that cannot be reached is UNAVAILABLE',
     expectUnavailable(await fetchThrough(await listen(server as unknown as Server)));
   });
 
+  it('the connection closed after the request was read, before an answer (a process dying)', async () => {
+    const server = createTcpServer((socket) => socket.once('data', () => socket.end()));
+    expectUnavailable(await fetchThrough(await listen(server as unknown as Server)));
+  });
+
+  it('the connection closed halfway through the answer', async () => {
+    const server = createTcpServer((socket) =>
+      socket.once('data', () =>
+        socket.end(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 50\r\n\r\n{"da',
+        ),
+      ),
+    );
+    expectUnavailable(await fetchThrough(await listen(server as unknown as Server)));
+  });
+
   it('no answer before the deadline', async () => {
     // Accepts the request and never answers.
     const hanging = await listen(createHttpServer(() => undefined));
