@@ -18,17 +18,15 @@ import {
   createTestDatabase,
   eventually,
   generateSupergraphKeys,
+  type ServiceProcess,
   signAccessToken,
-  testEventNames,
+  startServiceProcess,
+  stopServiceProcess,
   type TestDatabase,
+  testEventNames,
 } from '@jobber/test-kit';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
-import {
-  startServiceProcess,
-  stopServiceProcess,
-  type ServiceProcess,
-} from './lib/service-processes.js';
 import { printTable, round } from './lib/table.js';
 
 /** The n-th command-line argument as a positive integer, or `fallback`. */

@@ -20,11 +20,12 @@ import {
   createTestDatabase,
   eventually,
   generateSupergraphKeys,
+  startServiceProcess,
+  stopServiceProcess,
   testEventNames,
 } from '@jobber/test-kit';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
-import { startServiceProcess, stopServiceProcess } from './lib/service-processes.js';
 import { printTable, round } from './lib/table.js';
 
 /** The n-th command-line argument as a positive integer, or `fallback`. */

@@ -6,24 +6,22 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { deleteTopology } from '@jobber/events';
 import {
-  Mailbox,
   createTestDatabase,
   generateSupergraphKeys,
-  signUpMemberVia,
-  testConfig,
-  testEventNames,
-  uniqueTag,
+  Mailbox,
   type PostOperation,
   type RawGraphQLAnswer,
+  type ServiceProcess,
+  signUpMemberVia,
+  startServiceProcess,
+  stopServiceProcess,
+  testConfig,
   type TestDatabase,
+  testEventNames,
+  uniqueTag,
 } from '@jobber/test-kit';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
-import {
-  startServiceProcess,
-  stopServiceProcess,
-  type ServiceProcess,
-} from './lib/service-processes.js';
 import { printTable, round } from './lib/table.js';
 
 const RATE_PER_SECOND = Number(process.argv[2] ?? 34);

@@ -20,17 +20,15 @@ import { GigsStore, PostgresSearchIndex, createPrisma } from '@jobber/gigs';
 import {
   createTestDatabase,
   generateSupergraphKeys,
+  type ServiceProcess,
+  startServiceProcess,
+  stopServiceProcess,
   testConfig,
-  testEventNames,
   type TestDatabase,
+  testEventNames,
 } from '@jobber/test-kit';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
-import {
-  startServiceProcess,
-  stopServiceProcess,
-  type ServiceProcess,
-} from './lib/service-processes.js';
 import { printTable, round } from './lib/table.js';
 
 const args = process.argv.slice(2);

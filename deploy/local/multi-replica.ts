@@ -10,10 +10,8 @@
 // Not a test (it needs haproxy and takes the machine for a minute): deploy/local/run.sh.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { WebSocket } from 'ws';
@@ -23,66 +21,32 @@ import {
   GraphQLClient,
   Mailbox,
   MEMBER_PASSWORD,
-  childProcessEnv,
   createTestDatabase,
   eventually,
+  freePort,
   generateSupergraphKeys,
   signUpMember,
   signUpMemberVia,
+  startServiceProcess,
   testEventNames,
   uniqueTag,
   type RawGraphQLAnswer,
+  type ServiceProcess,
   type TestDatabase,
 } from '@jobber/test-kit';
 
 const LOAD_SECONDS = 20;
 const KILL_AT_SECONDS = [5, 7, 9, 11, 13];
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  port: number;
-  adminPort: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
+type Proc = ServiceProcess;
 
 const children: ChildProcess[] = [];
 
+/** One process of `entry` on ports of its own, ready (its /readyz answered 200). */
 async function startNode(name: string, entry: string, env: Record<string, string>): Promise<Proc> {
-  const port = await freePort();
-  const adminPort = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@jobber/source', '--import', 'tsx', join(repo, entry)],
-    {
-      env: childProcessEnv({
-        ...env,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        ADMIN_HOST: '127.0.0.1',
-        ADMIN_PORT: String(adminPort),
-      }),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  children.push(child);
-  await eventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode})`);
-      return (await fetch(`http://127.0.0.1:${adminPort}/readyz`).catch(() => null))?.ok ?? false;
-    },
-    { timeoutMs: 120_000, intervalMs: 250, what: `${name} ready` },
-  );
-  return { name, child, port, adminPort };
+  const started = await startServiceProcess(name, entry, env, 120_000, { quiet: true });
+  children.push(started.child);
+  return started;
 }
 
 /** HAProxy in front of each pair, checking each process's /readyz on its admin port. */

@@ -40,3 +40,9 @@ export {
   type Member,
 } from './members.js';
 export { TestSmtpServer, type ReceivedMail } from './smtp.js';
+export {
+  freePort,
+  startServiceProcess,
+  stopServiceProcess,
+  type ServiceProcess,
+} from './service-processes.js';

@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { childProcessEnv } from '@jobber/test-kit';
+import { repoRoot } from '@jobber/supergraph';
+import { childProcessEnv } from './config.js';
 
 /** A service of the repository running in a Node process of its own (its production main.ts). */
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;
+  port: number;
+  adminPort: number;
   url: string;
   adminUrl: string;
 }
@@ -27,24 +29,21 @@ export async function freePort(): Promise<number> {
 /**
  * Starts `entry` (a path from the repository root, e.g. `subgraphs/auth/src/main.ts`) from its
  * TypeScript source with `env` on top of this process's environment, on ports of its own, and
- * waits until its /readyz answers 200 (at most `timeoutMs`).
+ * waits until its /readyz answers 200 (at most `timeoutMs`). Its stdout is this process's, or
+ * dropped with `quiet` (stderr always shows).
  */
 export async function startServiceProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
+  { quiet = false }: { quiet?: boolean } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const adminPort = await freePort();
   const child = spawn(
     process.execPath,
-    [
-      '--conditions=@jobber/source',
-      '--import',
-      'tsx',
-      fileURLToPath(new URL(`../../../${entry}`, import.meta.url)),
-    ],
+    ['--conditions=@jobber/source', '--import', 'tsx', `${repoRoot}${entry}`],
     {
       env: childProcessEnv({
         ...env,
@@ -53,12 +52,14 @@ export async function startServiceProcess(
         ADMIN_HOST: '127.0.0.1',
         ADMIN_PORT: String(adminPort),
       }),
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
     },
   );
   const service: ServiceProcess = {
     name,
     child,
+    port,
+    adminPort,
     url: `http://127.0.0.1:${port}/graphql`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
   };
