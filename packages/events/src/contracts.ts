@@ -39,6 +39,16 @@ const gigSnapshot = z.object({
   updatedAt: isoTime,
 });
 
+/** An order's states, as its events carry them (the orders subgraph's transition table uses these). */
+export const orderStatuses = [
+  'PENDING_PAYMENT',
+  'PLACED',
+  'IN_PROGRESS',
+  'DELIVERED',
+  'COMPLETED',
+  'CANCELLED',
+] as const;
+
 /**
  * An order as orders publishes it with every lifecycle event: what users counts (purchases,
  * seller stats, earnings), reviews keeps (who may review what) and notifications mails. Money in
@@ -59,14 +69,7 @@ const orderSnapshot = z.object({
   totalCents: z.number().int().positive(),
   sellerEarningsCents: z.number().int().nonnegative(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code'),
-  status: z.enum([
-    'PENDING_PAYMENT',
-    'PLACED',
-    'IN_PROGRESS',
-    'DELIVERED',
-    'COMPLETED',
-    'CANCELLED',
-  ]),
+  status: z.enum(orderStatuses),
   dueAt: isoTime.nullable(),
   placedAt: isoTime,
   /** Who made this move: a user id, or null when the schedule did (auto-completion, expiry). */

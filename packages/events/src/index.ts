@@ -4,6 +4,7 @@ export {
   eventContracts,
   eventTypes,
   isEventType,
+  orderStatuses,
   type AggregateOf,
   type EventContracts,
   type EventData,

@@ -1,14 +1,8 @@
+import { orderStatuses } from '@jobber/events';
 import { errors } from '@jobber/service-kit';
 
-/** An order's states (docs/2026-12-03-orders.md has the diagram). */
-export const ORDER_STATUSES = [
-  'PENDING_PAYMENT',
-  'PLACED',
-  'IN_PROGRESS',
-  'DELIVERED',
-  'COMPLETED',
-  'CANCELLED',
-] as const;
+/** An order's states (docs/2026-12-03-orders.md has the diagram), as its events carry them. */
+export const ORDER_STATUSES = orderStatuses;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Who makes a move: the order's buyer, its seller, or the system (payments, the schedule). */
