@@ -42,6 +42,22 @@ interface Closing {
   connectionId: string | null;
 }
 
+/**
+ * Whether an entry of `batch` is the first of one of `users`: the change that made the user's
+ * transition (online or offline) answers true, any other of theirs in the batch false.
+ */
+function firstOfEach<T extends { userId: string }>(
+  batch: readonly T[],
+  users: readonly string[],
+): (entry: T) => boolean {
+  const changed = new Set(users);
+  const first = new Set<T>();
+  for (const entry of batch) {
+    if (changed.delete(entry.userId)) first.add(entry);
+  }
+  return (entry) => first.has(entry);
+}
+
 export class Presence {
   /** This process's id on its rows. */
   readonly processId = randomUUID();
@@ -174,12 +190,9 @@ export class Presence {
     return this.store.transaction(async (store) => {
       const now = this.now();
       const wentOnline = await store.openConnections(batch, this.processId, this.expiry(), now);
-      for (const user of wentOnline) await this.announce(store, user.userId, true, now);
-      // The first open of each user who went online is the one that announced it.
-      const announced = new Set(
-        wentOnline.map((user) => batch.find((entry) => entry.userId === user.userId)),
-      );
-      return (item) => announced.has(item);
+      const users = wentOnline.map((user) => user.userId);
+      for (const userId of users) await this.announce(store, userId, true, now);
+      return firstOfEach(batch, users);
     });
   }
 
@@ -194,10 +207,7 @@ export class Presence {
         now,
       );
       for (const userId of wentOffline) await this.announce(store, userId, false, now);
-      const changed = new Set(
-        wentOffline.map((userId) => batch.find((entry) => entry.userId === userId)),
-      );
-      return (item) => changed.has(item);
+      return firstOfEach(batch, wentOffline);
     });
   }
 
