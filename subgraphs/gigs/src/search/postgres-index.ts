@@ -148,8 +148,8 @@ export class PostgresSearchIndex implements SearchIndex {
       this.page(sorts[sort], filters, query),
       this.db.$queryRawUnsafe<CountRow[]>(COUNTS, ...filters),
     ]);
+    // Every row is a category with matches (GROUP BY makes no empty groups).
     const facets: CategoryFacet[] = counts
-      .filter((row) => Number(row.n) > 0)
       .map((row) => ({ category: row.category, count: Number(row.n) }))
       .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
     return {
