@@ -26,6 +26,7 @@ export { applyIfNewer } from './snapshot-versions.js';
 export { backoffDelay, WakeableSleep } from './sleep.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { EventConsumer, type EventConsumerOptions, type EventHandlers } from './consumer.js';
+export { createBroadcastConsumer } from './broadcast-consumer.js';
 export {
   defaultMaxMessageBytes,
   type PublishFailure,

@@ -1,10 +1,8 @@
 import {
-  EnvelopeError,
-  parseEnvelope,
+  createBroadcastConsumer,
   type EventEnvelope,
   type EventTransport,
   type ListedTypes,
-  type Subscription,
 } from '@jobber/events';
 import { errors, type Logger } from '@jobber/service-kit';
 
@@ -146,10 +144,6 @@ export class LiveHub {
   }
 }
 
-function isLive(event: EventEnvelope): event is LiveEvent {
-  return (liveTypes as readonly string[]).includes(event.type);
-}
-
 /**
  * `chat.live`: this process's own broadcast queue of chat's live events (at most once, no
  * inbox: every process must see every event, so a shared inbox would hide them from all but
@@ -160,26 +154,11 @@ export function createLiveConsumer(options: {
   hub: LiveHub;
   logger: Logger;
 }) {
-  let subscription: Subscription | null = null;
-  return {
+  return createBroadcastConsumer({
     name: LIVE_CONSUMER,
-    async start() {
-      subscription ??= await options.transport.consume(
-        { queue: LIVE_CONSUMER, types: [...liveTypes], retryDelaysMs: [], delivery: 'broadcast' },
-        async (raw) => {
-          const event = parseEnvelope(raw);
-          if (event instanceof EnvelopeError || !isLive(event)) {
-            options.logger.warn({ reason: String(event) }, 'chat.live: not a live event; dropped');
-            return 'ack';
-          }
-          options.hub.deliver(event);
-          return 'ack';
-        },
-      );
-    },
-    async stop() {
-      await subscription?.close();
-      subscription = null;
-    },
-  };
+    types: liveTypes,
+    transport: options.transport,
+    logger: options.logger,
+    deliver: (event) => options.hub.deliver(event as LiveEvent),
+  });
 }

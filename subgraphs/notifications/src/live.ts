@@ -1,10 +1,4 @@
-import {
-  EnvelopeError,
-  parseEnvelope,
-  type EventEnvelope,
-  type EventTransport,
-  type Subscription,
-} from '@jobber/events';
+import { createBroadcastConsumer, type EventEnvelope, type EventTransport } from '@jobber/events';
 import { errors, requireViewer, type Caller, type Logger } from '@jobber/service-kit';
 import { isNotificationKind } from './kinds.js';
 import type { NotificationRecord } from './records.js';
@@ -116,26 +110,11 @@ export function createLiveConsumer(options: {
   hub: LiveHub;
   logger: Logger;
 }) {
-  let subscription: Subscription | null = null;
-  return {
+  return createBroadcastConsumer({
     name: LIVE_CONSUMER,
-    async start() {
-      subscription ??= await options.transport.consume(
-        { queue: LIVE_CONSUMER, types: [LIVE_TYPE], retryDelaysMs: [], delivery: 'broadcast' },
-        async (raw) => {
-          const event = parseEnvelope(raw);
-          if (event instanceof EnvelopeError || event.type !== LIVE_TYPE) {
-            options.logger.warn({ reason: String(event) }, 'notifications.live: dropped');
-            return 'ack';
-          }
-          options.hub.deliver(event as LiveEvent);
-          return 'ack';
-        },
-      );
-    },
-    async stop() {
-      await subscription?.close();
-      subscription = null;
-    },
-  };
+    types: [LIVE_TYPE],
+    transport: options.transport,
+    logger: options.logger,
+    deliver: (event) => options.hub.deliver(event),
+  });
 }
