@@ -23,6 +23,7 @@ export type { EventLogger } from './logger.js';
 export type { ConsumerOutcome, EventMetrics, OutboxBacklog } from './metrics.js';
 export { enqueueEvent } from './outbox.js';
 export { applyIfNewer } from './snapshot-versions.js';
+export { gigCopyHandlers, type DeletedGig, type GigCopy, type PublishedGig } from './gig-copy.js';
 export { backoffDelay, WakeableSleep } from './sleep.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { EventConsumer, type EventConsumerOptions, type EventHandlers } from './consumer.js';

@@ -1,6 +1,6 @@
 import {
   EventConsumer,
-  applyIfNewer,
+  gigCopyHandlers,
   type ListedConsumer,
   type ListedHandlers,
 } from '@jobber/events';
@@ -52,32 +52,25 @@ export function createGigsConsumer(options: {
   consumerOptions: ConsumerDefaults;
 }): EventConsumer<ChatTransaction> {
   const { store } = options;
-  const put: ListedHandlers<typeof GIGS_CONSUMER, ChatTransaction>['gigs.gig.published'] = async (
-    event,
-    tx,
-  ) => {
-    if (!(await applyIfNewer(tx, GIG_SNAPSHOT, event))) return;
-    const { data } = event;
-    await store.within(tx).putGig({
-      id: data.gigId,
-      sellerId: data.sellerId,
-      title: data.title,
-      active: data.active,
-      updatedAt: new Date(data.updatedAt),
-    });
-  };
-  const handlers: ListedHandlers<typeof GIGS_CONSUMER, ChatTransaction> = {
-    'gigs.gig.published': put,
-    'gigs.gig.updated': (event, tx) => put({ ...event, type: 'gigs.gig.published' }, tx),
-    'gigs.gig.deleted': async (event, tx) => {
-      if (!(await applyIfNewer(tx, GIG_SNAPSHOT, event))) return;
-      await store.within(tx).deleteGig({
-        id: event.data.gigId,
-        sellerId: event.data.sellerId,
-        deletedAt: new Date(event.data.deletedAt),
-      });
+  const handlers: ListedHandlers<typeof GIGS_CONSUMER, ChatTransaction> = gigCopyHandlers(
+    GIG_SNAPSHOT,
+    {
+      put: (gig, tx) =>
+        store.within(tx).putGig({
+          id: gig.gigId,
+          sellerId: gig.sellerId,
+          title: gig.title,
+          active: gig.active,
+          updatedAt: new Date(gig.updatedAt),
+        }),
+      remove: (gig, tx) =>
+        store.within(tx).deleteGig({
+          id: gig.gigId,
+          sellerId: gig.sellerId,
+          deletedAt: new Date(gig.deletedAt),
+        }),
     },
-  };
+  );
   return new EventConsumer({
     ...options.consumerOptions,
     name: GIGS_CONSUMER,
