@@ -57,9 +57,12 @@ describe('gigCopyHandlers', () => {
 
   it('puts published and updated gigs, removes deleted ones, and never goes back a version', async () => {
     const id = randomUUID();
-    const at = (version: number, title: string, type: 'published' | 'updated' = 'updated') =>
-      createEnvelope('gigs', `gigs.gig.${type}`, gig(id, title), new Date(), version);
-    await handlers['gigs.gig.published'](at(1, 'First', 'published'), database.db);
+    const at = (version: number, title: string) =>
+      createEnvelope('gigs', 'gigs.gig.updated', gig(id, title), new Date(), version);
+    await handlers['gigs.gig.published'](
+      createEnvelope('gigs', 'gigs.gig.published', gig(id, 'First'), new Date(), 1),
+      database.db,
+    );
     await handlers['gigs.gig.updated'](at(3, 'Third'), database.db);
     // Late and redelivered events change nothing.
     await handlers['gigs.gig.updated'](at(2, 'Second'), database.db);
