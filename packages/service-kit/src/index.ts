@@ -8,6 +8,7 @@ export {
   type FieldProblem,
 } from './errors.js';
 export { isDatabaseUnavailable } from './unavailable.js';
+export { LiveStream, MAX_QUEUED_EVENTS, type LiveStreamOptions } from './live-stream.js';
 export { DateTimeScalar } from './scalars.js';
 export { subgraphEnvShape, subgraphSettings, type SubgraphSettings } from './subgraph-env.js';
 export { executeGraphQLOverHttp, HttpError } from './http.js';

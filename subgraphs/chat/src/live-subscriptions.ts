@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
-import { LoaderRegistry, alignToKeys, requireViewer, type Caller } from '@jobber/service-kit';
-import { conversationById, messageById } from './context.js';
-import type { Conversations } from './conversations.js';
 import {
   LiveStream,
-  type LiveEvent,
-  type LiveHub,
-  type PresenceSignal,
-  type TypingSignal,
-} from './live.js';
+  LoaderRegistry,
+  alignToKeys,
+  requireViewer,
+  type Caller,
+} from '@jobber/service-kit';
+import { conversationById, messageById } from './context.js';
+import type { Conversations } from './conversations.js';
+import type { LiveEvent, LiveHub, PresenceSignal, TypingSignal } from './live.js';
 import type { Presence } from './presence.js';
 import type { ConversationRecord, MessageRecord } from './records.js';
 import type { ChatStore } from './store.js';
@@ -144,9 +144,14 @@ export class LiveSubscriptions {
     _ctx: SubscriberContext,
     userId: string,
     select: (event: LiveEvent) => Promise<T | null>,
-  ): Promise<LiveStream<T>> {
+  ): Promise<LiveStream<LiveEvent, T>> {
     const connectionId = await this.presence.connect(userId);
-    return new LiveStream(this.hub, select, () => this.presence.disconnect(connectionId));
+    return new LiveStream({
+      listen: (push) => this.hub.listen(push),
+      select,
+      // The presence connection ends with the stream, however it ends.
+      onClose: () => this.presence.disconnect(connectionId),
+    });
   }
 
   /** The new message from its event (no read: it is new); an offer's message is read. */

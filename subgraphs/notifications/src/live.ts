@@ -1,5 +1,5 @@
 import { createBroadcastConsumer, type EventEnvelope, type EventTransport } from '@jobber/events';
-import { errors, requireViewer, type Caller, type Logger } from '@jobber/service-kit';
+import { LiveStream, requireViewer, type Caller, type Logger } from '@jobber/service-kit';
 import { isNotificationKind } from './kinds.js';
 import type { NotificationRecord } from './records.js';
 
@@ -8,9 +8,6 @@ export const LIVE_CONSUMER = 'notifications.live';
 const LIVE_TYPE = 'notifications.notification.created';
 
 type LiveEvent = EventEnvelope<typeof LIVE_TYPE>;
-
-/** Notifications a subscriber has not taken yet, at most; beyond it the subscription ends. */
-export const MAX_QUEUED = 1_000;
 
 /** This process's `notificationAdded` subscribers, by user. */
 export class LiveHub {
@@ -46,57 +43,14 @@ export class LiveHub {
   }
 
   /** The viewer's stream of new notifications (UNAUTHENTICATED without a viewer). */
-  subscribe(caller: Caller): AsyncIterableIterator<{ notificationAdded: NotificationRecord }> {
+  subscribe(
+    caller: Caller,
+  ): LiveStream<NotificationRecord, { notificationAdded: NotificationRecord }> {
     const viewer = requireViewer(caller);
-    const queue: NotificationRecord[] = [];
-    let waiting: ((value: NotificationRecord | null) => void) | null = null;
-    let closed = false;
-    let failure: Error | null = null;
-    const close = () => {
-      closed = true;
-      unlisten();
-      const wake = waiting;
-      waiting = null;
-      wake?.(null);
-    };
-    const unlisten = this.listen(viewer.id, (record) => {
-      if (waiting) {
-        const wake = waiting;
-        waiting = null;
-        wake(record);
-      } else if (queue.length >= MAX_QUEUED) {
-        failure = errors.unavailable('The subscription fell too far behind; subscribe again.');
-        close();
-      } else {
-        queue.push(record);
-      }
+    return new LiveStream({
+      listen: (push) => this.listen(viewer.id, push),
+      select: async (record) => ({ notificationAdded: record }),
     });
-    const stream: AsyncIterableIterator<{ notificationAdded: NotificationRecord }> = {
-      async next() {
-        if (failure) {
-          const error = failure;
-          failure = null;
-          throw error;
-        }
-        if (closed && queue.length === 0) return { done: true, value: undefined };
-        const record =
-          queue.shift() ?? (await new Promise<NotificationRecord | null>((r) => (waiting = r)));
-        if (!record) return { done: true, value: undefined };
-        return { done: false, value: { notificationAdded: record } };
-      },
-      async return() {
-        close();
-        return { done: true, value: undefined };
-      },
-      async throw(error?: unknown) {
-        close();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return stream;
-      },
-    };
-    return stream;
   }
 }
 
