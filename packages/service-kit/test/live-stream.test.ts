@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, LiveStream } from '../src/index.js';
 
+type Tick = { n: number };
+
 /** A hub of one listener at a time, as chat's and notifications' hubs hand events out. */
 function hub() {
-  let listener: ((event: { n: number }) => void) | null = null;
+  let listener: ((event: Tick) => void) | null = null;
   return {
-    listen(push: (event: { n: number }) => void) {
+    listen(push: (event: Tick) => void) {
       listener = push;
       return () => (listener = null);
     },
@@ -21,7 +23,7 @@ function hub() {
 describe('LiveStream', () => {
   it('hands events over in order, skipping the ones select declines', async () => {
     const events = hub();
-    const stream = new LiveStream({
+    const stream = new LiveStream<Tick, number>({
       listen: (push) => events.listen(push),
       // Later events are selected faster: order must not depend on it.
       select: async ({ n }) => {
@@ -38,7 +40,7 @@ describe('LiveStream', () => {
   it('ends a subscriber that falls too far behind with UNAVAILABLE, and stops listening', async () => {
     const events = hub();
     let closed = 0;
-    const stream = new LiveStream({
+    const stream = new LiveStream<Tick, number>({
       listen: (push) => events.listen(push),
       select: async ({ n }) => n,
       onClose: async () => void closed++,
@@ -59,7 +61,7 @@ describe('LiveStream', () => {
   it('ends a waiting next() on return(), and closes once', async () => {
     const events = hub();
     let closed = 0;
-    const stream = new LiveStream({
+    const stream = new LiveStream<Tick, number>({
       listen: (push) => events.listen(push),
       select: async ({ n }) => n,
       onClose: async () => void closed++,
@@ -76,7 +78,7 @@ describe('LiveStream', () => {
   it('ends with the error select throws, and closes', async () => {
     const events = hub();
     let closed = 0;
-    const stream = new LiveStream({
+    const stream = new LiveStream<Tick, number>({
       listen: (push) => events.listen(push),
       select: async () => {
         throw new Error('the database went away');
