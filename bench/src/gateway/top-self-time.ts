@@ -24,6 +24,7 @@ export function topSelfTime(
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     const frame = frameOf.get(id);
+    if (frame?.functionName === '(idle)') return; // waiting, not working: left out of the shares
     const where = frame?.url
       ? frame.url
           .replace(/^.*node_modules\//, '')

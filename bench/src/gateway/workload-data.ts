@@ -22,9 +22,9 @@ export interface Review {
   productUpc: string;
 }
 
-export const USER_COUNT = 6;
-export const PRODUCT_COUNT = 9;
-export const REVIEWS_PER_USER = 3;
+export const USER_COUNT = 7;
+export const PRODUCT_COUNT = 10;
+export const REVIEWS_PER_USER = 4;
 
 export const users: User[] = Array.from({ length: USER_COUNT }, (_, i) => ({
   id: String(i + 1),
@@ -46,7 +46,7 @@ export const reviews: Review[] = users.flatMap((user, u) =>
     const n = u * REVIEWS_PER_USER + r;
     return {
       id: String(n + 1),
-      body: `Review ${n + 1} of product ${(n % PRODUCT_COUNT) + 1} by ${user.username}`,
+      body: `Review ${n + 1} of product ${(n % PRODUCT_COUNT) + 1} by ${user.username}: as described, good.`,
       authorId: user.id,
       productUpc: String((n % PRODUCT_COUNT) + 1),
     };
