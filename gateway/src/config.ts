@@ -63,6 +63,16 @@ const schema = z.object({
   /** Connections per subgraph at most (keep-alive pool); more fetches queue. */
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(64),
   SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().positive().default(4_000),
+  /**
+   * Who runs query plans: `jobber` (src/executor/, the default) or `apollo` (stock
+   * `@apollo/gateway` execution, the fallback). docs/2026-12-03-gateway-executor.md.
+   */
+  GATEWAY_EXECUTOR: z.enum(['jobber', 'apollo']).default('jobber'),
+  /** Identical subgraph fetches in flight at once share one answer (queries only; jobber only). */
+  GATEWAY_FETCH_DEDUP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Rate limits: fixed windows, counts per client address and per account (0 = no limit). */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_OPERATIONS_PER_IP: z.coerce.number().int().min(0).default(3_000),
@@ -154,6 +164,10 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
       },
       upstreamCredentialSeconds: env.SUBSCRIPTION_UPSTREAM_CREDENTIAL_SECONDS,
     },
+    /** `jobber`: our query-plan executor; `apollo`: stock `@apollo/gateway` execution. */
+    executor: env.GATEWAY_EXECUTOR,
+    /** Dedup of identical in-flight subgraph fetches of queries (jobber executor only). */
+    fetchDedup: env.GATEWAY_FETCH_DEDUP,
     subgraphFetch: {
       timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       connections: env.SUBGRAPH_CONNECTIONS,

@@ -37,6 +37,7 @@ import { createGatewaySubscriptions } from './subscription-server.js';
 import { SubscriptionPlanner } from './subscription-plans.js';
 import { UpstreamSubscriptions } from './upstream-subscriptions.js';
 import { ReportingGateway } from './value-completion.js';
+import { JobberGateway } from './executor/jobber-gateway.js';
 
 export function createGateway(
   config: GatewayConfig,
@@ -46,10 +47,10 @@ export function createGateway(
   sources: SubgraphDataSource[] = [],
 ): ApolloGateway {
   disableApolloTelemetryUnlessOptedIn();
-  return new ReportingGateway({
+  const gatewayConfig = {
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     logger,
-    buildService: ({ name, url }) => {
+    buildService: ({ name, url }: { name: string; url?: string }) => {
       const source = new SubgraphDataSource(
         name,
         config.subgraphUrls[name as SubgraphName] ?? url ?? '',
@@ -58,7 +59,15 @@ export function createGateway(
       sources.push(source);
       return source;
     },
-  });
+  };
+  // GATEWAY_EXECUTOR: our plan executor (the default) or stock Apollo execution (the fallback).
+  return config.executor === 'apollo'
+    ? new ReportingGateway(gatewayConfig)
+    : new JobberGateway(gatewayConfig, {
+        signer,
+        sources: () => sources,
+        fetchDedup: config.fetchDedup,
+      });
 }
 
 /** What `startGateway` accepts besides its configuration (tests and embedded mode use it). */

@@ -9,6 +9,7 @@ import { missingEntityErrors } from './missing-entities.js';
 import {
   createSubgraphFetcher,
   defaultSubgraphFetchSettings,
+  type RawPost,
   type SubgraphFetchSettings,
 } from './subgraph-fetcher.js';
 import { failureCause, type SubgraphFailures } from './subgraph-failures.js';
@@ -37,8 +38,10 @@ export interface SubgraphDataSourceOptions {
  * entity its owner no longer knows into NOT_FOUND at its reference.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly signer: InternalCredentialSigner;
-  private readonly logger: Logger;
+  readonly signer: InternalCredentialSigner;
+  readonly logger: Logger;
+  /** This subgraph's pool without Fetch API objects (the jobber executor's fetches). */
+  readonly post: RawPost;
   /** Closes this subgraph's connection pool. */
   readonly close: () => Promise<void>;
 
@@ -51,11 +54,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.signer = options.signer;
     this.logger = options.logger;
     // A bounded keep-alive pool with a deadline on every fetch, instead of Apollo's unbounded one.
-    const { fetcher, close } = createSubgraphFetcher(url, {
+    const { fetcher, post, close } = createSubgraphFetcher(url, {
       ...defaultSubgraphFetchSettings,
       ...options.fetch,
     });
     this.fetcher = fetcher;
+    this.post = post;
     this.close = close;
   }
 

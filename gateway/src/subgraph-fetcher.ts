@@ -21,8 +21,24 @@ export const defaultSubgraphFetchSettings: SubgraphFetchSettings = {
   keepAliveMs: 4_000,
 };
 
+/** A subgraph's answer as the gateway's own executor reads it (no Response object). */
+export interface RawAnswer {
+  status: number;
+  contentType: string | undefined;
+  body: string;
+}
+
+/** POSTs a body to the subgraph's pool, with the same deadline as `fetcher`. */
+export type RawPost = (
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+) => Promise<RawAnswer>;
+
 export interface SubgraphFetcher {
   fetcher: Fetcher;
+  /** The same pool without the Fetch API objects (src/executor/). */
+  post: RawPost;
   /** Closes the pool's connections (the gateway's stop). */
   close(): Promise<void>;
 }
@@ -66,5 +82,21 @@ export function createSubgraphFetcher(
       headers,
     });
   };
-  return { fetcher, close: () => pool.close() };
+  const post: RawPost = async (path, headers, body) => {
+    const answer = await pool.request({
+      path,
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+    const text = await answer.body.text();
+    const type = answer.headers['content-type'];
+    return {
+      status: answer.statusCode,
+      contentType: Array.isArray(type) ? type[0] : type,
+      body: text,
+    };
+  };
+  return { fetcher, post, close: () => pool.close() };
 }

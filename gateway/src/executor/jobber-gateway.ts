@@ -1,0 +1,116 @@
+import { ApolloGateway, type GatewayConfig } from '@apollo/gateway';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import type { InternalCredentialSigner } from '@jobber/service-kit';
+import { GraphQLError, getVariableValues } from 'graphql';
+import type { GatewayContext, SubgraphDataSource } from '../subgraph-data-source.js';
+import { reportValueCompletion } from '../value-completion.js';
+import { OperationPlans } from './operation-plans.js';
+import { executeNode, type PlanExecution } from './plan-execution.js';
+import { RequestFetches } from './subgraph-call.js';
+
+type Executor = ApolloGateway['executor'];
+type ExecutionResult = Awaited<ReturnType<Executor>>;
+
+export interface JobberExecutorOptions {
+  signer: InternalCredentialSigner;
+  /** The data sources the gateway built (one per subgraph; their pools do the fetches). */
+  sources: () => readonly SubgraphDataSource[];
+  /** GATEWAY_FETCH_DEDUP: identical fetches of a query in flight share one answer. */
+  fetchDedup: boolean;
+  maxPlans?: number;
+}
+
+/**
+ * ApolloGateway with its own query-plan executor (docs/2026-12-03-gateway-executor.md): the
+ * supergraph, HTTP, limits, auth, error masking and logging stay Apollo's and ours; plans are
+ * cached per operation, run over each subgraph's pool with one credential per request and
+ * subgraph, merged into one tree and shaped by a function compiled per operation. Introspection
+ * and @defer run on stock execution.
+ */
+export class JobberGateway extends ApolloGateway {
+  private plans: OperationPlans | undefined;
+  private sourceMap = new Map<string, SubgraphDataSource>();
+
+  constructor(
+    config: GatewayConfig,
+    private readonly options: JobberExecutorOptions,
+  ) {
+    super(config);
+    const stock: Executor = this.executor;
+    this.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+      this.plans = new OperationPlans(coreSupergraphSdl, options.maxPlans);
+    });
+    this.executor = async (requestContext) => {
+      const result = await this.execute(requestContext);
+      return result ?? reportValueCompletion(await stock(requestContext));
+    };
+  }
+
+  /** The result, or undefined when this operation runs on stock execution. */
+  private async execute(
+    requestContext: GatewayGraphQLRequestContext,
+  ): Promise<ExecutionResult | undefined> {
+    const { plans, schema } = this;
+    const { request, document, operation } = requestContext;
+    if (!plans || !schema || !operation) return undefined;
+    const variableErrors = operation.variableDefinitions?.length
+      ? getVariableValues(schema, operation.variableDefinitions, request.variables ?? {}).errors
+      : undefined;
+    if (variableErrors?.length) return { errors: variableErrors };
+    const operationName = request.operationName ?? undefined;
+    const plan = plans.plan(
+      `${operationName ?? ''}\n${requestContext.queryHash}`,
+      document,
+      operation,
+      operationName,
+    );
+    if (plan.kind === 'stock') return undefined;
+
+    const variables = request.variables ?? {};
+    const execution: PlanExecution = {
+      supergraphSchema: plans.supergraphSchema,
+      variableDefinitions: plan.variableDefinitions,
+      variables,
+      sources: this.currentSources(),
+      fetches: new RequestFetches(
+        requestContext.context as GatewayContext,
+        this.options.fetchDedup,
+      ),
+      dedup: this.options.fetchDedup,
+      errors: [],
+    };
+    const merged = Object.create(null) as Record<string, unknown>;
+    if (plan.node)
+      await executeNode(execution, plan.node, { path: [], data: merged, fullResult: merged });
+    const errors = execution.errors as GraphQLError[];
+    try {
+      const shaped = plan.shaper.shape(merged, variables);
+      // As stock: completion problems are reported only when no fetch failed (value-completion.ts).
+      if (errors.length === 0 && shaped.errors.length > 0)
+        return {
+          data: shaped.data,
+          errors: shaped.errors.map(
+            (problem) =>
+              new GraphQLError(problem.message, {
+                ...(problem.path ? { path: problem.path } : {}),
+                originalError: problem,
+                extensions: { code: 'INTERNAL_SERVER_ERROR' },
+              }),
+          ),
+        };
+      return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error] };
+      if (error instanceof Error)
+        return { errors: [new GraphQLError(error.message, { originalError: error })] };
+      return { errors: [new GraphQLError('Unexpected error during query plan execution')] };
+    }
+  }
+
+  private currentSources(): ReadonlyMap<string, SubgraphDataSource> {
+    const sources = this.options.sources();
+    if (this.sourceMap.size !== sources.length)
+      this.sourceMap = new Map(sources.map((source) => [source.subgraphName, source]));
+    return this.sourceMap;
+  }
+}

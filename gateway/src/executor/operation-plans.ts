@@ -1,0 +1,129 @@
+import {
+  Supergraph,
+  operationFromDocument,
+  type Schema,
+  type VariableDefinitions,
+} from '@apollo/federation-internals';
+import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
+import {
+  BREAK,
+  Kind,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { compileResponseShaper, type ResponseShaper } from './response-shaper.js';
+
+/** What one operation runs with, built once: its plan and its compiled response shaper. */
+export type OperationPlan =
+  | {
+      kind: 'jobber';
+      node: PlanNode | undefined;
+      variableDefinitions: VariableDefinitions;
+      shaper: ResponseShaper;
+    }
+  /** Introspection (`__schema`, `__type`) and @defer plans run on stock execution. */
+  | { kind: 'stock' };
+
+/**
+ * The query planner over the supergraph the gateway serves, and a bounded LRU of operation
+ * plans keyed by operation name and text. The variables do not take part in the key: a plan's
+ * `@skip`/`@include` on variables are Condition nodes and shaper conditions, evaluated per
+ * request (docs/2026-12-03-gateway-executor.md).
+ */
+export class OperationPlans {
+  /** The graphql-js supergraph schema (entity type checks of representations and rewrites). */
+  readonly supergraphSchema: GraphQLSchema;
+  private readonly apiSchema: Schema;
+  /** The client-facing schema, graphql-js form (the shaper's types). */
+  private readonly schema: GraphQLSchema;
+  private readonly planner: QueryPlanner;
+  private readonly plans = new Map<string, OperationPlan>();
+
+  constructor(
+    supergraphSdl: string,
+    private readonly maxPlans = 1_000,
+  ) {
+    const supergraph = Supergraph.build(supergraphSdl);
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.apiSchema = supergraph.apiSchema();
+    this.schema = this.apiSchema.toGraphQLJSSchema();
+    this.planner = new QueryPlanner(supergraph);
+  }
+
+  plan(
+    key: string,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    operationName: string | undefined,
+  ): OperationPlan {
+    const cached = this.plans.get(key);
+    if (cached) {
+      this.plans.delete(key);
+      this.plans.set(key, cached);
+      return cached;
+    }
+    const plan = this.build(document, operation, operationName);
+    this.plans.set(key, plan);
+    if (this.plans.size > this.maxPlans) {
+      const oldest = this.plans.keys().next().value;
+      if (oldest !== undefined) this.plans.delete(oldest);
+    }
+    return plan;
+  }
+
+  private build(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    operationName: string | undefined,
+  ): OperationPlan {
+    if (operation.operation === 'subscription' || asksIntrospection(document))
+      return { kind: 'stock' };
+    const planned = operationFromDocument(this.apiSchema, document, { operationName });
+    const node = this.planner.buildQueryPlan(planned).node;
+    if (node?.kind === 'Subscription' || (node && hasDefer(node))) return { kind: 'stock' };
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const definition of document.definitions)
+      if (definition.kind === Kind.FRAGMENT_DEFINITION)
+        fragments[definition.name.value] = definition;
+    return {
+      kind: 'jobber',
+      node,
+      variableDefinitions: planned.variableDefinitions,
+      shaper: compileResponseShaper(this.schema, operation, fragments),
+    };
+  }
+}
+
+function asksIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(field) {
+      if (field.name.value !== '__schema' && field.name.value !== '__type') return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+function hasDefer(node: PlanNode): boolean {
+  switch (node.kind) {
+    case 'Defer':
+      return true;
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.some(hasDefer);
+    case 'Flatten':
+      return hasDefer(node.node);
+    case 'Condition':
+      return (
+        (!!node.ifClause && hasDefer(node.ifClause)) ||
+        (!!node.elseClause && hasDefer(node.elseClause))
+      );
+    case 'Fetch':
+      return false;
+  }
+}
