@@ -8,6 +8,8 @@ export interface RunSummary {
   /** Responses (of the reference) with errors, and with data: the corpus exercises both. */
   withErrors: number;
   withData: number;
+  /** Error codes of the reference responses, counted (to see what the corpus exercises). */
+  codes: Record<string, number>;
 }
 
 /** Every operation through both gateways (`concurrency` at a time), compared. */
@@ -23,6 +25,7 @@ export async function runDifferential(
     differences: [],
     withErrors: 0,
     withData: 0,
+    codes: {},
   };
   let next = 0;
   const worker = async () => {
@@ -35,6 +38,10 @@ export async function runDifferential(
       ]);
       if (referenceResponse.errors?.length) summary.withErrors += 1;
       if (referenceResponse.data) summary.withData += 1;
+      for (const error of referenceResponse.errors ?? []) {
+        const code = String(error.extensions?.code ?? 'none');
+        summary.codes[code] = (summary.codes[code] ?? 0) + 1;
+      }
       const where = firstDifference(testedResponse, referenceResponse);
       if (where === null) summary.equal += 1;
       else

@@ -9,6 +9,7 @@ import { runDifferential, type RunSummary } from './differential-run.js';
 import { startGatewayOn, type RunningGateway } from './gateway-pair.js';
 import { repositoryOperations } from './operation-corpus.js';
 import { Prng } from './prng.js';
+import { randomOperations } from './random-operations.js';
 import { startSyntheticSubgraphs, type SyntheticSubgraph } from './synthetic-subgraphs.js';
 
 const config = loadDifferentialConfig();
@@ -57,12 +58,20 @@ describe(`the ${config.DIFFERENTIAL_EXECUTOR} executor against ${config.DIFFEREN
     const summary = await check('schema/operations', [...queriesAndMutations, ...operations]);
     expect(summary.withErrors).toBeGreaterThan(0);
   });
+
+  it(`answers ${config.DIFFERENTIAL_RANDOM_OPERATIONS} random valid operations alike`, async () => {
+    const random = new Prng(config.DIFFERENTIAL_SEED + 1);
+    const operations = randomOperations(apiSchema, random, config.DIFFERENTIAL_RANDOM_OPERATIONS);
+    const summary = await check('random', operations);
+    expect(summary.withErrors).toBeGreaterThan(0);
+    expect(summary.withData).toBeGreaterThan(0);
+  }, 240_000);
 });
 
 function report(name: string, summary: RunSummary): void {
   console.log(
     `differential ${name} (seed ${config.DIFFERENTIAL_SEED}): ${summary.operations} operations, ` +
       `${summary.equal} equal, ${summary.differences.length} different ` +
-      `(reference responses: ${summary.withData} with data, ${summary.withErrors} with errors)`,
+      `(reference responses: ${summary.withData} with data, ${summary.withErrors} with errors; error codes ${JSON.stringify(summary.codes)})`,
   );
 }
