@@ -53,16 +53,15 @@ export async function startGatewayOn(
   return {
     executor,
     async post(query, variables) {
-      const response = await fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await response.text();
-      try {
-        return JSON.parse(text) as Response;
-      } catch {
-        return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] };
+      // One retry of a transport failure (a keep-alive socket closed as it was reused); a
+      // second one is reported as the response, so it shows up as a difference.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await postOnce(server.url, query, variables);
+        } catch (error) {
+          if (attempt >= 2)
+            return { errors: [{ message: `transport: ${String(error)}`, extensions: {} }] };
+        }
       }
     },
     stop: async () => {
@@ -74,4 +73,22 @@ export async function startGatewayOn(
 function pem(type: 'pkcs8' | 'spki'): string {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return (type === 'pkcs8' ? privateKey : publicKey).export({ type, format: 'pem' }).toString();
+}
+
+async function postOnce(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Response> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as Response;
+  } catch {
+    return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] };
+  }
 }
