@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Supergraph } from '@apollo/federation-internals';
+import {
+  execute,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  type GraphQLTypeResolver,
+} from 'graphql';
+import { SyntheticData, type SyntheticNode } from './synthetic-data.js';
+
+/** One synthetic subgraph: the real subgraph's schema (from the supergraph), generated data. */
+export interface SyntheticSubgraph {
+  name: string;
+  url: string;
+  /** Requests answered so far (a fetch count for the summary). */
+  requests: () => number;
+  close: () => Promise<void>;
+}
+
+/**
+ * Every subgraph of `supergraphSdl` served on 127.0.0.1 with deterministic data
+ * (synthetic-data.ts). `_entities` is resolved here: the representation's key is the entity's
+ * identity. The internal credential the gateway sends is ignored.
+ */
+export async function startSyntheticSubgraphs(supergraphSdl: string): Promise<SyntheticSubgraph[]> {
+  const supergraph = Supergraph.build(supergraphSdl);
+  const started: SyntheticSubgraph[] = [];
+  for (const subgraph of supergraph.subgraphs()) {
+    const entityTypes = new Set(
+      subgraph.schema
+        .types()
+        .filter((type) => type.appliedDirectivesOf('key').length > 0)
+        .map((type) => type.name),
+    );
+    started.push(await serve(subgraph.name, subgraph.schema.toGraphQLJSSchema(), entityTypes));
+  }
+  return started;
+}
+
+async function serve(
+  name: string,
+  schema: GraphQLSchema,
+  entityTypes: ReadonlySet<string>,
+): Promise<SyntheticSubgraph> {
+  const data = new SyntheticData(schema, entityTypes);
+  const documents = new Map<string, DocumentNode | readonly Error[]>();
+  let requests = 0;
+
+  const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, _context, info) => {
+    if (info.fieldName === '_service') return { sdl: '' };
+    if (info.fieldName === '_entities') {
+      const representations = (args as { representations: SyntheticNode[] }).representations;
+      return representations.map((representation) =>
+        data.entity(representation.__typename, String(representation['id'])),
+      );
+    }
+    const parent =
+      source && typeof source === 'object' && '__typename' in source
+        ? (source as SyntheticNode)
+        : { __typename: info.parentType.name, __id: info.parentType.name };
+    if (info.fieldName in parent && info.fieldName !== 'id') return parent[info.fieldName];
+    return data.field(parent, info.fieldName, args, info.returnType);
+  };
+  const typeResolver: GraphQLTypeResolver<unknown, unknown> = (value) =>
+    (value as SyntheticNode).__typename;
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      requests += 1;
+      const body = JSON.parse(await readBody(req)) as {
+        query: string;
+        variables?: Record<string, unknown>;
+        operationName?: string;
+      };
+      let document = documents.get(body.query);
+      if (!document) {
+        const parsed = parse(body.query);
+        const errors = validate(schema, parsed);
+        document = errors.length ? errors : parsed;
+        documents.set(body.query, document);
+      }
+      const result =
+        'kind' in document
+          ? await execute({
+              schema,
+              document,
+              variableValues: body.variables ?? {},
+              operationName: body.operationName ?? null,
+              rootValue: null,
+              fieldResolver,
+              typeResolver,
+            })
+          : { errors: document };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(result));
+    })().catch((error: unknown) => {
+      res.statusCode = 500;
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    name,
+    url: `http://127.0.0.1:${port}/graphql`,
+    requests: () => requests,
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
