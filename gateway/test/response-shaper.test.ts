@@ -13,7 +13,10 @@ const schema = buildSchema(`
   type User implements Node { id: ID! name: String! nick: String }
   type Gig implements Node { id: ID! title: String tags: [String!] }
   union Result = User | Gig
-  type Query { me: User node(id: ID!): Node results: [Result!]! count: Int }
+  enum Tier { GOLD SILVER }
+  scalar JSON
+  type Leaves { i: Int f: Float s: String b: Boolean id: ID tier: Tier json: JSON }
+  type Query { me: User node(id: ID!): Node results: [Result!]! count: Int leaves: [Leaves!]! }
 `);
 
 function shaper(text: string) {
@@ -104,5 +107,43 @@ describe('the compiled response shaper', () => {
       'Invalid value found for field Query.count.',
       'Invalid __typename found for object at field Query.node.',
     ]);
+  });
+  it('accepts leaf values as federation-internals isValidLeafValue does and nulls the others', () => {
+    const query = '{ leaves { i f s b id tier json } }';
+    const valid = [
+      { i: 3, f: 1.5, s: 'x', b: false, id: 'a', tier: 'GOLD', json: { any: [1] } },
+      { i: -0, f: 2, s: '', b: true, id: 12, tier: 'SILVER', json: 'text' },
+      { i: 1e20, f: -1e300, s: 'ü', b: true, id: 1e20, tier: 'GOLD', json: 4 },
+    ];
+    const good = shaper(query).shape({ leaves: valid }, {});
+    expect(good.errors).toEqual([]);
+    expect(good.data).toEqual({ leaves: valid });
+
+    const invalid = [
+      { i: 1.5 },
+      { i: '1' },
+      { i: 1e21 },
+      { i: true },
+      { f: '1.5' },
+      { f: false },
+      { s: 1 },
+      { s: true },
+      { b: 'true' },
+      { b: 1 },
+      { id: 1.5 },
+      { id: true },
+      { id: 1e21 },
+      { tier: 'BRONZE' },
+      { tier: 1 },
+    ];
+    for (const leaf of invalid) {
+      const [field = ''] = Object.keys(leaf);
+      const { data, errors } = shaper(`{ leaves { ${field} } }`).shape({ leaves: [leaf] }, {});
+      expect(data, JSON.stringify(leaf)).toEqual({ leaves: [{ [field]: null }] });
+      expect(
+        errors.map((e) => [e.message, e.path]),
+        JSON.stringify(leaf),
+      ).toEqual([[`Invalid value found for field Leaves.${field}.`, ['leaves', 0, field]]]);
+    }
   });
 });

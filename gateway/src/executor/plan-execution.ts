@@ -1,32 +1,22 @@
-import {
-  GraphQLError,
-  Kind,
-  isAbstractType,
-  isInterfaceType,
-  isObjectType,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import {
   evaluateCondition,
-  type FetchDataRewrite,
   type FetchNode,
   type PlanNode,
-  type QueryPlanFieldNode,
-  type QueryPlanSelectionNode,
   type ResponsePath,
 } from '@apollo/query-planner';
 import type { VariableDefinitions } from '@apollo/federation-internals';
 import type { SubgraphDataSource } from '../subgraph-data-source.js';
-import type { RequestFetches } from './subgraph-call.js';
-
-type ResultMap = Record<string, unknown>;
-
-interface Cursor {
-  path: ResponsePath;
-  data: ResultMap | ResultMap[];
-  fullResult: ResultMap;
-}
+import { collectRepresentations, type Representations } from './representations.js';
+import {
+  applyRewrites,
+  copyForMerge,
+  deepMerge,
+  flattenAtPath,
+  type Cursor,
+  type ResultMap,
+} from './result-tree.js';
+import type { RequestFetches, SubgraphAnswer } from './subgraph-call.js';
 
 /** What one plan's execution needs: @apollo/gateway's ExecutionContext, without tracing. */
 export interface PlanExecution {
@@ -85,101 +75,99 @@ async function executeFetch(
   fetch: FetchNode,
   cursor: Cursor,
 ): Promise<void> {
+  const prepared = prepareFetch(execution, fetch, cursor);
+  if (!prepared) return;
+  const answer = await execution.fetches.send(
+    prepared.source,
+    fetch.operation,
+    prepared.variables,
+    fetch.operationName,
+    execution.dedup && fetch.operationKind === 'query',
+  );
+  applyAnswer(execution, prepared, answer);
+}
+
+/** A fetch ready to send: its subgraph, the entities it answers for and its variables. */
+export interface PreparedFetch {
+  fetch: FetchNode;
+  source: SubgraphDataSource;
+  cursor: Cursor;
+  entities: ResultMap[];
+  /** The operation's variables; `representations` included for an entity fetch. */
+  variables: Record<string, unknown>;
+  /** An entity fetch's representations, each distinct one once. */
+  representations: Representations | undefined;
+}
+
+/** The fetch at the cursor, or undefined when it has nothing to fetch (no entities there). */
+export function prepareFetch(
+  execution: PlanExecution,
+  fetch: FetchNode,
+  cursor: Cursor,
+): PreparedFetch | undefined {
   const source = execution.sources.get(fetch.serviceName);
   if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
   const entities = Array.isArray(cursor.data)
     ? cursor.data.filter((entity) => entity !== null && entity !== undefined)
     : [cursor.data];
-  if (entities.length < 1) return;
+  if (entities.length < 1) return undefined;
 
   const variables = Object.create(null) as Record<string, unknown>;
   for (const name of fetch.variableUsages ?? []) {
     const value = Object.hasOwn(execution.variables, name) ? execution.variables[name] : undefined;
     if (value !== undefined) variables[name] = value;
   }
+  if (!fetch.requires)
+    return { fetch, source, cursor, entities, variables, representations: undefined };
 
-  if (!fetch.requires) {
-    const data = await send(execution, source, fetch, cursor, variables);
-    if (data) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, data);
-    for (const entity of entities) deepMerge(entity, data);
-    return;
-  }
-
-  const representations: ResultMap[] = [];
-  const representationToEntity: number[] = [];
   // Deduplicated per fetch: equal representations are sent once and merged into each entity.
-  const byKey = new Map<string, number>();
-  const sentIndex: number[] = [];
-  entities.forEach((entity, index) => {
-    const representation = selectRequired(execution.supergraphSchema, entity, fetch.requires ?? []);
-    if (representation && representation['__typename']) {
-      applyRewrites(execution.supergraphSchema, fetch.inputRewrites, representation);
-      representationToEntity.push(index);
-      const key = JSON.stringify(representation);
-      let sent = byKey.get(key);
-      if (sent === undefined) {
-        sent = representations.length;
-        byKey.set(key, sent);
-        representations.push(representation);
-      }
-      sentIndex.push(sent);
-    }
-  });
-  if (representations.length < 1) return;
+  const representations = collectRepresentations(execution.supergraphSchema, fetch, entities);
+  if (representations.sent.length < 1) return undefined;
   if ('representations' in variables)
     throw new Error(`Variables cannot contain key "representations"`);
-
-  const data = await send(
-    execution,
-    source,
-    fetch,
-    cursor,
-    { ...variables, representations },
-    sentIndex,
-  );
-  if (!data) return;
-  const received = data['_entities'];
-  if (!Array.isArray(received))
-    throw new Error(`Expected "data._entities" in response to be an array`);
-  if (received.length !== representations.length)
-    throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-  const used = new Uint8Array(representations.length);
-  for (let i = 0; i < sentIndex.length; i++) {
-    const sent = sentIndex[i] as number;
-    const answer = received[sent] as ResultMap | null | undefined;
-    // Merging mutates the tree: an answer merged into several entities is copied for each after the first.
-    const entity = used[sent] && answer ? structuredClone(answer) : answer;
-    used[sent] = 1;
-    const existing = entities[representationToEntity[i] as number] as ResultMap;
-    if (entity && !entity['__typename']) entity['__typename'] = existing['__typename'];
-    if (entity) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, entity);
-    deepMerge(existing, entity);
-  }
+  variables['representations'] = representations.sent;
+  return { fetch, source, cursor, entities, variables, representations };
 }
 
-async function send(
+/** A subgraph's answer to a prepared fetch: its errors reported, its data merged into the tree. */
+export function applyAnswer(
   execution: PlanExecution,
-  source: SubgraphDataSource,
-  fetch: FetchNode,
-  cursor: Cursor,
-  variables: Record<string, unknown>,
-  sentIndex?: number[],
-): Promise<ResultMap | null | undefined> {
-  const response = await execution.fetches.send(
-    source,
-    fetch.operation,
-    variables,
-    fetch.operationName,
-    execution.dedup && fetch.operationKind === 'query',
-  );
-  if (response.errors) {
-    const paths = lazyErrorPaths(fetch, cursor, sentIndex);
-    for (const error of response.errors)
+  prepared: PreparedFetch,
+  answer: SubgraphAnswer,
+): void {
+  const { fetch, cursor, entities, representations } = prepared;
+  if (answer.errors) {
+    const paths = lazyErrorPaths(fetch, cursor, representations?.sentIndex);
+    for (const error of answer.errors)
       execution.errors.push(
         ...paths(error).map((path) => downstreamError(error, fetch.serviceName, path)),
       );
   }
-  return response.data;
+  const data = answer.data;
+  if (!representations) {
+    if (data) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, data);
+    for (const entity of entities) deepMerge(entity, data);
+    return;
+  }
+  if (!data) return;
+  const received = data['_entities'];
+  const { sent, entityIndex, sentIndex } = representations;
+  if (!Array.isArray(received))
+    throw new Error(`Expected "data._entities" in response to be an array`);
+  if (received.length !== sent.length)
+    throw new Error(`Expected "data._entities" to contain ${sent.length} elements`);
+  const used = new Uint8Array(sent.length);
+  for (let i = 0; i < sentIndex.length; i++) {
+    const index = sentIndex[i] as number;
+    const answerOf = received[index] as ResultMap | null | undefined;
+    // Merging mutates the tree: an answer merged into several entities is copied for each after the first.
+    const entity = used[index] && answerOf ? copyForMerge(answerOf) : answerOf;
+    used[index] = 1;
+    const existing = entities[entityIndex[i] as number] as ResultMap;
+    if (entity && !entity['__typename']) entity['__typename'] = existing['__typename'];
+    if (entity) applyRewrites(execution.supergraphSchema, fetch.outputRewrites, entity);
+    deepMerge(existing, entity);
+  }
 }
 
 /**
@@ -260,156 +248,7 @@ function downstreamError(
   });
 }
 
-/** The representation of an entity for a fetch's `requires` (executeSelectionSet). */
-function selectRequired(
-  schema: GraphQLSchema,
-  source: ResultMap | null,
-  selections: QueryPlanSelectionNode[],
-): ResultMap | null {
-  if (source === null) return null;
-  const result = Object.create(null) as ResultMap;
-  for (const selection of selections) {
-    if (selection.kind === Kind.FIELD) {
-      const field = selection as QueryPlanFieldNode;
-      const responseName = field.alias ?? field.name;
-      const value = Object.hasOwn(source, responseName) ? source[responseName] : undefined;
-      if (value === undefined) return null;
-      const inner = field.selections;
-      if (Array.isArray(value)) {
-        result[responseName] = value.map((item: unknown) =>
-          inner ? selectRequired(schema, item as ResultMap | null, inner) : item,
-        );
-      } else if (inner) {
-        result[responseName] = selectRequired(schema, value as ResultMap | null, inner);
-      } else {
-        result[responseName] = value;
-      }
-    } else if (selection.typeCondition && isObjectOfType(schema, source, selection.typeCondition)) {
-      deepMerge(result, selectRequired(schema, source, selection.selections));
-    }
-  }
-  return result;
-}
-
-function moveIntoCursor(cursor: Cursor, path: ResponsePath): Cursor | undefined {
+export function moveIntoCursor(cursor: Cursor, path: ResponsePath): Cursor | undefined {
   const data = flattenAtPath(cursor.data, path);
   return data ? { path: cursor.path.concat(path), data, fullResult: cursor.fullResult } : undefined;
-}
-
-function flattenAtPath(value: unknown, path: ResponsePath): Cursor['data'] | null | undefined {
-  if (path.length === 0 || value === undefined || value === null) return value as Cursor['data'];
-  const [current, ...rest] = path;
-  if (current === '@') {
-    return (value as unknown[]).flatMap((element) => flattenAtPath(element, rest)) as ResultMap[];
-  }
-  if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
-  if (Array.isArray(value))
-    throw new Error(`Unexpected array in result for path element ${current}`);
-  const record = value as ResultMap;
-  return flattenAtPath(Object.hasOwn(record, current) ? record[current] : undefined, rest);
-}
-
-/** @apollo/gateway's deepMerge: objects merge, equal-length arrays merge by index, else replace. */
-export function deepMerge(target: unknown, source: unknown): unknown {
-  if (source === undefined || source === null) return target;
-  const into = target as ResultMap;
-  for (const key of Object.keys(source)) {
-    const value = (source as ResultMap)[key];
-    if (value === undefined) continue;
-    defineOwn(into, key);
-    const existing = into[key];
-    if (existing && isObject(value)) {
-      deepMerge(existing, value);
-    } else if (
-      Array.isArray(value) &&
-      Array.isArray(existing) &&
-      value.length === existing.length
-    ) {
-      for (let i = 0; i < value.length; i++) {
-        if (isObject(existing[i]) && isObject(value[i])) deepMerge(existing[i], value[i]);
-        else existing[i] = value[i];
-      }
-    } else {
-      into[key] = value;
-    }
-  }
-  return target;
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function defineOwn(obj: object, key: string): void {
-  if (!Object.hasOwn(obj, key) && key in obj)
-    Object.defineProperty(obj, key, {
-      configurable: true,
-      enumerable: true,
-      value: undefined,
-      writable: true,
-    });
-}
-
-/** dataRewrites.ts: ValueSetter / KeyRenamer at a path with `... on T` steps. */
-export function applyRewrites(
-  schema: GraphQLSchema,
-  rewrites: FetchDataRewrite[] | undefined,
-  value: ResultMap,
-): void {
-  for (const rewrite of rewrites ?? []) {
-    const last = rewrite.path[rewrite.path.length - 1];
-    if (last === undefined) continue;
-    if (last.startsWith('... on '))
-      throw new Error(`Unexpected fragment as last element of ${rewrite.path.join(',')}`);
-    applyAtPath(schema, rewrite.path.slice(0, -1), value, (obj) => {
-      if (rewrite.kind === 'ValueSetter') {
-        defineOwn(obj, last);
-        obj[last] = rewrite.setValueTo;
-      } else {
-        const found = Object.hasOwn(obj, last) ? obj[last] : undefined;
-        if (found) {
-          defineOwn(obj, rewrite.renameKeyTo);
-          obj[rewrite.renameKeyTo] = found;
-          obj[last] = undefined;
-        }
-      }
-    });
-  }
-}
-
-function applyAtPath(
-  schema: GraphQLSchema,
-  path: string[],
-  value: unknown,
-  apply: (obj: ResultMap) => void,
-): void {
-  if (Array.isArray(value)) {
-    for (const item of value) applyAtPath(schema, path, item, apply);
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  const record = value as ResultMap;
-  if (path.length === 0) return apply(record);
-  const [first = '', ...rest] = path;
-  if (first.startsWith('... on ')) {
-    if (isObjectOfType(schema, record, first.slice('... on '.length), true))
-      applyAtPath(schema, rest, record, apply);
-  } else {
-    applyAtPath(schema, rest, Object.hasOwn(record, first) ? record[first] : undefined, apply);
-  }
-}
-
-function isObjectOfType(
-  schema: GraphQLSchema,
-  obj: ResultMap,
-  typeCondition: string,
-  defaultOnUnknown = false,
-): boolean {
-  const typename = obj['__typename'];
-  if (typeof typename !== 'string' || !typename) return defaultOnUnknown;
-  if (typeCondition === typename) return true;
-  const type = schema.getType(typename);
-  const condition = schema.getType(typeCondition);
-  if (!type || !condition || !isAbstractType(condition)) return false;
-  return (isObjectType(type) || isInterfaceType(type)) && schema.isSubType(condition, type);
 }

@@ -31,10 +31,21 @@ interface FieldStep {
   kind: 'field';
   responseName: string;
   isTypename: boolean;
-  type: GraphQLOutputType;
+  /** The field's type, compiled (see TypeNode); the parent type for `__typename`. */
+  type: TypeNode;
   conditions: Condition[];
   selections: Step[] | undefined;
 }
+
+/**
+ * A field's output type compiled once, so shaping a value does no graphql-js type checks: the
+ * wrappers, then a composite type or a leaf's validity check.
+ */
+type TypeNode =
+  | { kind: 'nonNull'; ofType: TypeNode; type: GraphQLOutputType }
+  | { kind: 'list'; ofType: TypeNode; type: GraphQLOutputType }
+  | { kind: 'composite'; type: GraphQLCompositeType }
+  | { kind: 'leaf'; type: GraphQLLeafType; isValid: (value: unknown) => boolean };
 
 interface FragmentStep {
   kind: 'fragment';
@@ -56,7 +67,6 @@ export interface ResponseShaper {
 
 type Path = (string | number)[];
 
-const integerString = /^-?(?:0|[1-9][0-9]*)$/;
 const NULL_BUBBLE = Symbol('null bubbles up');
 
 /**
@@ -93,7 +103,7 @@ export function compileResponseShaper(
             kind: 'field',
             responseName,
             isTypename: true,
-            type: parent as GraphQLOutputType,
+            type: { kind: 'composite', type: parent },
             conditions,
             selections: undefined,
           });
@@ -108,7 +118,7 @@ export function compileResponseShaper(
             kind: 'field',
             responseName,
             isTypename: false,
-            type: field.type,
+            type: compileType(field.type),
             conditions,
             selections:
               selection.selectionSet && isCompositeType(named)
@@ -226,7 +236,7 @@ class ShapeRun {
           continue;
         }
         path.push(responseName);
-        const { updated, isInvalid } = this.update(
+        output[responseName] = this.update(
           outputValue,
           step.type,
           inputValue,
@@ -234,9 +244,8 @@ class ShapeRun {
           path,
           parentType,
         );
-        output[responseName] = updated;
         path.pop();
-        if (isInvalid) return NULL_BUBBLE;
+        if (this.invalid) return NULL_BUBBLE;
       } else {
         const typename = input['__typename'];
         if (typename !== undefined && typename !== null && typeof typename !== 'string')
@@ -269,98 +278,123 @@ class ShapeRun {
     return isSubtype(this.schema, condition, parentType);
   }
 
+  /** Set by every `update`: its value is a null that must bubble up to a nullable parent. */
+  private invalid = false;
+  /** Set by every `update`: an error was reported at or below its value. */
+  private hasErrors = false;
+
+  /** The shaped value (resultShaping.ts `updateOutputValue`); sets `invalid` and `hasErrors`. */
   private update(
     outputValue: unknown,
-    type: GraphQLOutputType,
+    type: TypeNode,
     inputValue: unknown,
     selections: Step[] | undefined,
     path: Path,
     parentType: GraphQLCompositeType,
-  ): { updated: unknown; isInvalid?: boolean; hasErrors?: boolean } {
-    if (outputValue === null || (outputValue !== undefined && !selections))
-      return { updated: outputValue };
-    if (isNonNullType(type)) {
-      const { updated, hasErrors } = this.update(
-        outputValue,
-        type.ofType,
-        inputValue,
-        selections,
-        path,
-        parentType,
-      );
-      if (updated === null) {
-        if (!hasErrors)
-          this.error(
-            `Cannot return null for non-nullable ${describe(path, type.ofType, parentType)}.`,
-            path,
-          );
-        return { updated, isInvalid: true, hasErrors: true };
-      }
-      return { updated };
-    }
-    if (inputValue === null) return { updated: null };
-    if (isListType(type)) {
-      if (!Array.isArray(inputValue))
-        throw new Error(
-          `Invalid non-list value returned by subgraph for list type ${String(type)}`,
-        );
-      const outputList: unknown[] =
-        outputValue === undefined
-          ? new Array<unknown>(inputValue.length).fill(undefined)
-          : (outputValue as unknown[]);
-      if (!Array.isArray(outputList) || outputList.length !== inputValue.length)
-        throw new Error(`Invalid list value returned by subgraph for list type ${String(type)}`);
-      let nullify = false;
-      let hasErrors = false;
-      const updated = outputList.map((element, index) => {
-        path.push(index);
-        const item = this.update(
-          element,
-          type.ofType as GraphQLOutputType,
-          (inputValue as unknown[])[index],
+  ): unknown {
+    this.invalid = false;
+    this.hasErrors = false;
+    if (outputValue === null || (outputValue !== undefined && !selections)) return outputValue;
+    switch (type.kind) {
+      case 'nonNull': {
+        const updated = this.update(
+          outputValue,
+          type.ofType,
+          inputValue,
           selections,
           path,
           parentType,
         );
-        path.pop();
-        nullify ||= !!item.isInvalid;
-        hasErrors ||= !!item.hasErrors;
-        return item.updated;
-      });
-      return { updated: nullify ? null : updated, hasErrors };
-    }
-    if (isCompositeType(type)) {
-      if (!selections || typeof inputValue !== 'object')
-        throw new Error(
-          `Invalid non-object value returned by subgraph for composite type ${type.name}`,
-        );
-      const record = inputValue as Record<string, unknown>;
-      const typename = record['__typename'];
-      if (typename !== undefined && typeof typename !== 'string')
-        throw new Error(`Invalid non-string value for __typename at ${path.join('.')}`);
-      let objectType: GraphQLCompositeType = type;
-      if (typename) {
-        const named = this.schema.getType(typename);
-        if (!named || !isCompositeType(named)) {
-          this.error(
-            `Invalid __typename found for object at ${describe(path, type, parentType)}.`,
-            path,
-          );
-          return { updated: null, hasErrors: true };
+        if (updated === null) {
+          if (!this.hasErrors)
+            this.error(
+              `Cannot return null for non-nullable ${describe(path, type.ofType.type, parentType)}.`,
+              path,
+            );
+          this.invalid = true;
+          this.hasErrors = true;
+          return null;
         }
-        objectType = named;
+        this.invalid = false;
+        this.hasErrors = false;
+        return updated;
       }
-      const output =
-        outputValue === undefined
-          ? (Object.create(null) as Record<string, unknown>)
-          : (outputValue as Record<string, unknown>);
-      const result = this.applySteps(record, selections, output, path, objectType);
-      const hasErrors = result === NULL_BUBBLE;
-      return { updated: hasErrors ? null : output, hasErrors };
+      case 'list': {
+        if (inputValue === null) return null;
+        if (!Array.isArray(inputValue))
+          throw new Error(
+            `Invalid non-list value returned by subgraph for list type ${String(type.type)}`,
+          );
+        const outputList: unknown[] =
+          outputValue === undefined
+            ? new Array<unknown>(inputValue.length).fill(undefined)
+            : (outputValue as unknown[]);
+        if (!Array.isArray(outputList) || outputList.length !== inputValue.length)
+          throw new Error(
+            `Invalid list value returned by subgraph for list type ${String(type.type)}`,
+          );
+        let nullify = false;
+        let hasErrors = false;
+        const updated = new Array<unknown>(outputList.length);
+        for (let index = 0; index < outputList.length; index++) {
+          path.push(index);
+          updated[index] = this.update(
+            outputList[index],
+            type.ofType,
+            inputValue[index],
+            selections,
+            path,
+            parentType,
+          );
+          path.pop();
+          nullify ||= this.invalid;
+          hasErrors ||= this.hasErrors;
+        }
+        this.invalid = false;
+        this.hasErrors = hasErrors;
+        return nullify ? null : updated;
+      }
+      case 'composite': {
+        if (inputValue === null) return null;
+        if (!selections || typeof inputValue !== 'object')
+          throw new Error(
+            `Invalid non-object value returned by subgraph for composite type ${type.type.name}`,
+          );
+        const record = inputValue as Record<string, unknown>;
+        const typename = record['__typename'];
+        if (typename !== undefined && typeof typename !== 'string')
+          throw new Error(`Invalid non-string value for __typename at ${path.join('.')}`);
+        let objectType: GraphQLCompositeType = type.type;
+        if (typename) {
+          const named = this.schema.getType(typename);
+          if (!named || !isCompositeType(named)) {
+            this.error(
+              `Invalid __typename found for object at ${describe(path, type.type, parentType)}.`,
+              path,
+            );
+            this.hasErrors = true;
+            return null;
+          }
+          objectType = named;
+        }
+        const output =
+          outputValue === undefined
+            ? (Object.create(null) as Record<string, unknown>)
+            : (outputValue as Record<string, unknown>);
+        const bubbled =
+          this.applySteps(record, selections, output, path, objectType) === NULL_BUBBLE;
+        this.invalid = false;
+        this.hasErrors = bubbled;
+        return bubbled ? null : output;
+      }
+      case 'leaf': {
+        if (inputValue === null) return null;
+        if (type.isValid(inputValue)) return inputValue;
+        this.error(`Invalid value found for ${describe(path, type.type, parentType)}.`, path);
+        this.hasErrors = true;
+        return null;
+      }
     }
-    const valid = isValidLeafValue(inputValue, type);
-    if (!valid) this.error(`Invalid value found for ${describe(path, type, parentType)}.`, path);
-    return { updated: valid ? inputValue : null, hasErrors: !valid };
   }
 
   private error(message: string, path: Path): void {
@@ -390,18 +424,35 @@ function isSubtype(
   );
 }
 
-/** federation-internals' `isValidLeafValue`: custom scalars take anything. */
-function isValidLeafValue(value: unknown, type: GraphQLLeafType): boolean {
-  if (!isEnumType(type) && !isSpecifiedScalarType(type)) return true;
-  const name = type.name;
-  if (typeof value === 'boolean') return name === 'Boolean';
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    if (name === 'Int' || name === 'ID') return integerString.test(String(value));
-    return name === 'Float';
+function compileType(type: GraphQLOutputType): TypeNode {
+  if (isNonNullType(type)) return { kind: 'nonNull', ofType: compileType(type.ofType), type };
+  if (isListType(type)) return { kind: 'list', ofType: compileType(type.ofType), type };
+  if (isCompositeType(type)) return { kind: 'composite', type };
+  return { kind: 'leaf', type, isValid: leafValidity(type) };
+}
+
+/**
+ * federation-internals' `isValidLeafValue` for one type: custom scalars take anything; an Int or
+ * an ID number must print as an integer literal (no exponent: below 1e21).
+ */
+function leafValidity(type: GraphQLLeafType): (value: unknown) => boolean {
+  if (isEnumType(type))
+    return (value) => typeof value === 'string' && type.getValue(value) !== undefined;
+  if (!isSpecifiedScalarType(type)) return () => true;
+  switch (type.name) {
+    case 'Boolean':
+      return (value) => typeof value === 'boolean';
+    case 'Int':
+      return isIntegerLiteral;
+    case 'ID':
+      return (value) => typeof value === 'string' || isIntegerLiteral(value);
+    case 'Float':
+      return (value) => typeof value === 'number' && Number.isFinite(value);
+    default:
+      return (value) => typeof value === 'string';
   }
-  if (typeof value === 'string') {
-    if (isEnumType(type)) return type.getValue(value) !== undefined;
-    return name !== 'Boolean' && name !== 'Int' && name !== 'Float';
-  }
-  return false;
+}
+
+function isIntegerLiteral(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21;
 }
