@@ -73,6 +73,14 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * Query plans run in waves, a wave's entity fetches to one subgraph as one request (jobber
+   * only; docs/2026-12-04-fetch-waves.md). `false` runs plans node by node.
+   */
+  GATEWAY_FETCH_WAVES: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Rate limits: fixed windows, counts per client address and per account (0 = no limit). */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_OPERATIONS_PER_IP: z.coerce.number().int().min(0).default(3_000),
@@ -168,6 +176,8 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
     executor: env.GATEWAY_EXECUTOR,
     /** Dedup of identical in-flight subgraph fetches of queries (jobber executor only). */
     fetchDedup: env.GATEWAY_FETCH_DEDUP,
+    /** Plans in waves of fetches, merged per subgraph (jobber executor only). */
+    fetchWaves: env.GATEWAY_FETCH_WAVES,
     subgraphFetch: {
       timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       connections: env.SUBGRAPH_CONNECTIONS,

@@ -67,6 +67,7 @@ export function createGateway(
         signer,
         sources: () => sources,
         fetchDedup: config.fetchDedup,
+        fetchWaves: config.fetchWaves,
       });
 }
 

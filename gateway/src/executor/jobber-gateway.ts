@@ -7,6 +7,7 @@ import { reportValueCompletion } from '../value-completion.js';
 import { OperationPlans } from './operation-plans.js';
 import { executeNode, type PlanExecution } from './plan-execution.js';
 import { RequestFetches } from './subgraph-call.js';
+import { executeWaves } from './wave-execution.js';
 
 type Executor = ApolloGateway['executor'];
 type ExecutionResult = Awaited<ReturnType<Executor>>;
@@ -17,6 +18,8 @@ export interface JobberExecutorOptions {
   sources: () => readonly SubgraphDataSource[];
   /** GATEWAY_FETCH_DEDUP: identical fetches of a query in flight share one answer. */
   fetchDedup: boolean;
+  /** GATEWAY_FETCH_WAVES: query plans run in waves, entity fetches merged per subgraph. */
+  fetchWaves: boolean;
   maxPlans?: number;
 }
 
@@ -80,7 +83,12 @@ export class JobberGateway extends ApolloGateway {
       errors: [],
     };
     const merged = Object.create(null) as Record<string, unknown>;
-    if (plan.node)
+    const schedule =
+      this.options.fetchWaves && plan.waves
+        ? plan.waves.for(plan.variableDefinitions, variables)
+        : null;
+    if (schedule) await executeWaves(execution, schedule, merged);
+    else if (plan.node)
       await executeNode(execution, plan.node, { path: [], data: merged, fullResult: merged });
     const errors = execution.errors as GraphQLError[];
     try {

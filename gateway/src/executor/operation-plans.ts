@@ -15,6 +15,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { compileResponseShaper, type ResponseShaper } from './response-shaper.js';
+import { WaveSchedules } from './wave-execution.js';
 
 /** What one operation runs with, built once: its plan and its compiled response shaper. */
 export type OperationPlan =
@@ -23,6 +24,8 @@ export type OperationPlan =
       node: PlanNode | undefined;
       variableDefinitions: VariableDefinitions;
       shaper: ResponseShaper;
+      /** The plan's fetch waves (wave-execution.ts), when it has fetches. */
+      waves: WaveSchedules | undefined;
     }
   /** Introspection (`__schema`, `__type`) and @defer plans run on stock execution. */
   | { kind: 'stock' };
@@ -93,6 +96,7 @@ export class OperationPlans {
       node,
       variableDefinitions: planned.variableDefinitions,
       shaper: compileResponseShaper(this.schema, operation, fragments),
+      waves: node ? new WaveSchedules(node) : undefined,
     };
   }
 }

@@ -56,6 +56,18 @@ export class RequestFetches {
     operationName: string | undefined,
     dedup: boolean,
   ): Promise<SubgraphAnswer> {
+    const answer = await this.answer(source, query, variables, operationName, dedup);
+    return withMissingEntities(source.subgraphName, variables['representations'], answer);
+  }
+
+  /** The same without the NOT_FOUND errors of null entities (a merged fetch adds them per part). */
+  async answer(
+    source: SubgraphDataSource,
+    query: string,
+    variables: Record<string, unknown>,
+    operationName: string | undefined,
+    dedup: boolean,
+  ): Promise<SubgraphAnswer> {
     const body = JSON.stringify({ query, variables, operationName });
     let answer: RawAnswer;
     try {
@@ -79,16 +91,7 @@ export class RequestFetches {
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
       throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
-    const response = parsed as SubgraphAnswer;
-    const missing = missingEntityErrors(
-      source.subgraphName,
-      variables['representations'],
-      response.data,
-      response.errors,
-    );
-    return missing.length
-      ? { ...response, errors: [...(response.errors ?? []), ...missing] }
-      : response;
+    return parsed as SubgraphAnswer;
   }
 
   private async post(source: SubgraphDataSource, body: string, dedup: boolean): Promise<RawAnswer> {
@@ -127,6 +130,16 @@ export class RequestFetches {
       );
     return subgraphUnavailable(source.subgraphName);
   }
+}
+
+/** The answer with a NOT_FOUND error for each entity the subgraph resolved to null. */
+export function withMissingEntities(
+  subgraph: string,
+  representations: unknown,
+  answer: SubgraphAnswer,
+): SubgraphAnswer {
+  const missing = missingEntityErrors(subgraph, representations, answer.data, answer.errors);
+  return missing.length ? { ...answer, errors: [...(answer.errors ?? []), ...missing] } : answer;
 }
 
 /** RemoteGraphQLDataSource.parseBody: JSON when the subgraph says so, else the text. */

@@ -62,9 +62,17 @@ describe(`the ${config.DIFFERENTIAL_EXECUTOR} executor against ${config.DIFFEREN
   it(`answers ${config.DIFFERENTIAL_RANDOM_OPERATIONS} random valid operations alike`, async () => {
     const random = new Prng(config.DIFFERENTIAL_SEED + 1);
     const operations = randomOperations(apiSchema, random, config.DIFFERENTIAL_RANDOM_OPERATIONS);
+    const merged = () => subgraphs.reduce((sum, subgraph) => sum + subgraph.mergedRequests(), 0);
+    const mergedBefore = merged();
     const summary = await check('random', operations);
     expect(summary.withErrors).toBeGreaterThan(0);
     expect(summary.withData).toBeGreaterThan(0);
+    console.log(
+      `differential random: ${merged() - mergedBefore} subgraph requests of merged fetches`,
+    );
+    // The wave path with merged entity fetches is among what was compared.
+    if (config.DIFFERENTIAL_EXECUTOR === 'jobber')
+      expect(merged() - mergedBefore).toBeGreaterThan(0);
   }, 240_000);
 });
 

@@ -18,6 +18,8 @@ export interface SyntheticSubgraph {
   url: string;
   /** Requests answered so far (a fetch count for the summary). */
   requests: () => number;
+  /** Of those, requests of several entity fetches merged into one (the jobber executor's waves). */
+  mergedRequests: () => number;
   close: () => Promise<void>;
 }
 
@@ -49,6 +51,7 @@ async function serve(
   const data = new SyntheticData(schema, entityTypes);
   const documents = new Map<string, DocumentNode | readonly Error[]>();
   let requests = 0;
+  let mergedRequests = 0;
 
   const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, _context, info) => {
     if (info.fieldName === '_service') return { sdl: '' };
@@ -76,6 +79,7 @@ async function serve(
         variables?: Record<string, unknown>;
         operationName?: string;
       };
+      if (body.operationName?.includes('__merged')) mergedRequests += 1;
       let document = documents.get(body.query);
       if (!document) {
         const parsed = parse(body.query);
@@ -108,6 +112,7 @@ async function serve(
     name,
     url: `http://127.0.0.1:${port}/graphql`,
     requests: () => requests,
+    mergedRequests: () => mergedRequests,
     close: () =>
       new Promise((done) => {
         server.closeAllConnections();

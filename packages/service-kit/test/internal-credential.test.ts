@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   AppError,
@@ -82,5 +83,16 @@ describe('internal credential', () => {
         audience: 'users',
       }).verify(undefined),
     ).toBeNull();
+  });
+  it('is a compact EdDSA JWT from the gateway that lasts ttlSeconds', async () => {
+    const token = await createInternalCredentialSigner({
+      privateKeyPem: pair.privateKeyPem,
+      ttlSeconds: 45,
+    }).sign('users', identity);
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'EdDSA' });
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ iss: 'jobber-gateway', aud: 'users', sub: 'u1', rid: 'req-1' });
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(45);
+    expect(Math.abs((claims.iat ?? 0) - Date.now() / 1000)).toBeLessThan(5);
   });
 });
