@@ -1,7 +1,7 @@
 // The federation-gateway workload (docs/2026-12-03-gateway-bench.md): four static subgraphs in a
 // process of their own, each gateway in its own process on core 1, the load generator (50
 // keep-alive connections) on core 0; alternating rounds, responses checked equal first.
-// Usage: npm run bench:gateway -w @jobber/bench -- [rounds] [seconds]
+// Usage: npm run bench:gateway -w @jobber/bench -- [rounds] [seconds] [contender,contender…]
 //        ... -- --profile <contender> [seconds]   (one gateway under --cpu-prof; top self time)
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ const args = process.argv.slice(2);
 const profile = args[0] === '--profile' ? (args[1] ?? 'jobber') : null;
 const ROUNDS = profile ? 1 : Number(args[0] ?? 6);
 const SECONDS = Number((profile ? args[2] : args[1]) ?? 10);
+/** Which gateways run (stock always, the baseline of every ratio); all of them by default. */
+const only = profile ? null : (args[2]?.split(',') ?? null);
 
 interface Contender {
   name: string;
@@ -44,7 +46,7 @@ writeFileSync(supergraphPath, composeWorkload(urls));
 const keys = generateSupergraphKeys();
 
 /** Ours: gateway/src/main.ts, production config, the workload's supergraph and subgraph URLs. */
-function ours(executor: 'jobber' | 'apollo', dedup: boolean) {
+function ours(executor: 'jobber' | 'apollo', dedup: boolean, waves = true) {
   return (port: number, nodeFlags: string[]) =>
     spawnPinned(
       GATEWAY_CORE,
@@ -66,6 +68,7 @@ function ours(executor: 'jobber' | 'apollo', dedup: boolean) {
         GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,
         GATEWAY_EXECUTOR: executor,
         GATEWAY_FETCH_DEDUP: dedup ? 'true' : 'false',
+        GATEWAY_FETCH_WAVES: waves ? 'true' : 'false',
         // TestQuery is deeper and costlier than any marketplace screen: raise those limits only.
         MAX_QUERY_DEPTH: '20',
         MAX_QUERY_COST: '1000000',
@@ -93,6 +96,7 @@ const contenders: Contender[] = [
   },
   { name: 'jobber', start: ours('jobber', false) },
   { name: 'jobber+dedup', start: ours('jobber', true) },
+  { name: 'jobber-waves', start: ours('jobber', false, false) },
   { name: 'ours-apollo', start: ours('apollo', false) },
 ];
 
@@ -120,7 +124,9 @@ console.log(
 );
 const running: Pinned[] = [];
 try {
-  const chosen = profile ? contenders.filter((c) => c.name === profile) : contenders;
+  const chosen = profile
+    ? contenders.filter((c) => c.name === profile)
+    : contenders.filter((c) => !only || c.name === 'stock' || only.includes(c.name));
   if (chosen.length === 0) throw new Error(`no contender ${profile ?? ''}`);
   const started: { name: string; url: string; process: Pinned; profileDir: string }[] = [];
   let reference: unknown = null;

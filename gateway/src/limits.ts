@@ -5,7 +5,8 @@ import {
   type HTTPGraphQLRequest,
   type HTTPGraphQLResponse,
 } from '@apollo/server';
-import { getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { BoundedCache } from './bounded-cache.js';
 import { countDocument, measureOperations } from './operation-measure.js';
 import {
   firstExceeded,
@@ -27,6 +28,9 @@ const limitRefusal = (exceeded: LimitExceeded): Refusal => ({
   message: limitMessage(exceeded),
   extensions: { code: 'BAD_REQUEST', limit: exceeded.limit, max: exceeded.max },
 });
+
+/** Operation texts whose screening is kept (each up to the token limit in size). */
+const SCREENED_TEXTS = 1_000;
 
 const nulRefusal: Refusal = {
   message: 'Text arguments must not contain NUL characters.',
@@ -81,6 +85,20 @@ export type Transport = 'http' | 'websocket';
 export type Screening =
   { refusal: Refusal; cost?: undefined } | { refusal?: undefined; cost: number };
 
+/**
+ * What an operation's text alone decides, the same for every request sending that text: a
+ * refusal, or the parsed document (undefined when it does not parse: Apollo reports that) and,
+ * for a document without variables, its measured screening once the schema is known.
+ */
+export type TextScreening =
+  | { refusal: Refusal }
+  | {
+      refusal?: undefined;
+      document: DocumentNode | undefined;
+      hasVariables: boolean;
+      measured?: { schema: GraphQLSchema; screening: Screening };
+    };
+
 /** `refusalFor`, and the cost of an operation that passes (for the per-client cost budget). */
 export function screenOperation(
   params: GraphQLParams,
@@ -88,18 +106,57 @@ export function screenOperation(
   limits: OperationLimits,
   /** Over WebSocket (graphql-ws) only subscriptions are served; over HTTP everything else. */
   transport: Transport = 'http',
+  /** Screenings of texts seen before (for these limits): each text is parsed and counted once. */
+  cache?: BoundedCache<TextScreening>,
 ): Screening {
-  const refused = (refusal: Refusal): Screening => ({ refusal });
   const passed: Screening = { cost: 0 };
-  if (variablesHoldNul(params.variables)) return refused(nulRefusal);
+  if (variablesHoldNul(params.variables)) return { refusal: nulRefusal };
   if (typeof params.query !== 'string') return passed;
-  const exceeded = checkSource(params.query, limits);
-  if (exceeded) return refused(limitRefusal(exceeded));
+  const name = params.operationName;
+  const key = `${transport}\n${typeof name === 'string' ? `s${name}` : name === null || name === undefined ? 'n' : 'x'}\n${params.query}`;
+  let text = cache?.get(key);
+  if (!text) {
+    text = screenText(params.query, params.operationName, limits, transport);
+    cache?.set(key, text);
+  }
+  if (text.refusal) return { refusal: text.refusal };
+  if (!text.document || !schema) return passed;
+  if (!text.hasVariables && text.measured?.schema === schema) return text.measured.screening;
+  const variables =
+    params.variables && typeof params.variables === 'object'
+      ? (params.variables as Record<string, unknown>)
+      : {};
+  const measures = measureOperations(text.document, schema, variables);
+  const measured = firstExceeded(
+    {
+      depth: measures.depth,
+      introspectionDepth: measures.introspectionDepth,
+      cost: measures.cost,
+      rootFields: measures.topFields,
+    },
+    limits,
+  );
+  const screening: Screening = measured
+    ? { refusal: limitRefusal(measured) }
+    : { cost: measures.cost };
+  if (!text.hasVariables) text.measured = { schema, screening };
+  return screening;
+}
+
+/** The steps of screenOperation that read only the text and the operation's name. */
+function screenText(
+  query: string,
+  operationName: unknown,
+  limits: OperationLimits,
+  transport: Transport,
+): TextScreening {
+  const exceeded = checkSource(query, limits);
+  if (exceeded) return { refusal: limitRefusal(exceeded) };
   let document: DocumentNode;
   try {
-    document = parse(params.query, { maxTokens: limits.tokens, noLocation: true });
+    document = parse(query, { maxTokens: limits.tokens, noLocation: true });
   } catch {
-    return passed;
+    return { document: undefined, hasVariables: false };
   }
   const counts = countDocument(document);
   const counted = firstExceeded(
@@ -111,26 +168,15 @@ export function screenOperation(
     },
     limits,
   );
-  if (counted) return refused(limitRefusal(counted));
-  if (counts.nulString) return refused(nulRefusal);
-  const choice = choiceRefusal(document, params.operationName, transport);
-  if (choice) return refused(choice);
-  if (!schema) return passed;
-  const variables =
-    params.variables && typeof params.variables === 'object'
-      ? (params.variables as Record<string, unknown>)
-      : {};
-  const measures = measureOperations(document, schema, variables);
-  const measured = firstExceeded(
-    {
-      depth: measures.depth,
-      introspectionDepth: measures.introspectionDepth,
-      cost: measures.cost,
-      rootFields: measures.topFields,
-    },
-    limits,
+  if (counted) return { refusal: limitRefusal(counted) };
+  if (counts.nulString) return { refusal: nulRefusal };
+  const choice = choiceRefusal(document, operationName, transport);
+  if (choice) return { refusal: choice };
+  const hasVariables = document.definitions.some(
+    (definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION && !!definition.variableDefinitions?.length,
   );
-  return measured ? refused(limitRefusal(measured)) : { cost: measures.cost };
+  return { document, hasVariables };
 }
 
 /**
@@ -146,9 +192,16 @@ export function withOperationLimits<C extends BaseContext>(
   /** Charges an admitted operation's cost to its caller; throws RateLimited when over budget. */
   chargeCost?: (cost: number, context: C) => Promise<void>,
 ): Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'> {
+  const screenings = new BoundedCache<TextScreening>(SCREENED_TEXTS);
   return {
     async executeHTTPGraphQLRequest(request) {
-      const screening = screenOperation(paramsOf(request.httpGraphQLRequest), schema(), limits);
+      const screening = screenOperation(
+        paramsOf(request.httpGraphQLRequest),
+        schema(),
+        limits,
+        'http',
+        screenings,
+      );
       if (screening.refusal) return refusalResponse(400, screening.refusal);
       if (chargeCost && screening.cost > 0) {
         try {

@@ -1,6 +1,7 @@
 import { buildSchema, getIntrospectionQuery, parse, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { refusalFor } from '../src/limits.js';
+import { BoundedCache } from '../src/bounded-cache.js';
+import { refusalFor, screenOperation, type TextScreening } from '../src/limits.js';
 import { defaultOperationLimits as limits } from '../src/operation-limits.js';
 import { measureOperations } from '../src/operation-measure.js';
 
@@ -156,5 +157,37 @@ describe('refusals before parsing and validation', () => {
     expect(choose('{ viewer { id } }', null)).toBeUndefined();
     expect(choose('{ viewer { nope } }')).toBeUndefined();
     expect(choose('{ viewer { id } }', 7)).toBeUndefined();
+  });
+});
+
+describe('screenings kept per operation text', () => {
+  it("answer a text seen before as the first time, still reading each request's variables", () => {
+    const cache = new BoundedCache<TextScreening>(10);
+    const screen = (query: string, variables?: unknown, operationName?: unknown) =>
+      screenOperation({ query, variables, operationName }, schema, limits, 'http', cache);
+    const paged = 'query($n: Int) { sellers(first: $n) { id } }';
+    expect(screen(paged, { n: 7 })).toEqual({ cost: 8 });
+    expect(screen(paged, { n: 50 })).toEqual({ cost: 51 });
+    expect(screen(paged, { n: 'a\u0000' }).refusal?.extensions.code).toBe('BAD_USER_INPUT');
+    expect(screen('{ sellers(first: 50) { id } }')).toEqual({ cost: 51 });
+    expect(screen('{ sellers(first: 50) { id } }')).toEqual({ cost: 51 });
+    const deep = `{ viewer { ${'friend { '.repeat(limits.depth + 1)}id${' }'.repeat(limits.depth + 1)} } }`;
+    expect(screen(deep).refusal?.extensions.limit).toBe('depth');
+    expect(screen(deep).refusal?.extensions.limit).toBe('depth');
+    // The operation's name is part of what the text decides.
+    const two = 'query A { viewer { id } } query B { viewer { id } }';
+    expect(screen(two, undefined, 'A')).toEqual({ cost: 2 });
+    expect(screen(two, undefined, 'C').refusal?.extensions.code).toBe('BAD_REQUEST');
+    expect(screen(two).refusal?.extensions.code).toBe('BAD_REQUEST');
+    expect(cache.size).toBe(6);
+  });
+
+  it('forget the least recently used text first', () => {
+    const cache = new BoundedCache<number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.get('a')).toBe(1);
+    cache.set('c', 3);
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([1, undefined, 3]);
   });
 });

@@ -14,6 +14,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { BoundedCache } from '../bounded-cache.js';
 import { compileResponseShaper, type ResponseShaper } from './response-shaper.js';
 import { WaveSchedules } from './wave-execution.js';
 
@@ -43,12 +44,10 @@ export class OperationPlans {
   /** The client-facing schema, graphql-js form (the shaper's types). */
   private readonly schema: GraphQLSchema;
   private readonly planner: QueryPlanner;
-  private readonly plans = new Map<string, OperationPlan>();
+  private readonly plans: BoundedCache<OperationPlan>;
 
-  constructor(
-    supergraphSdl: string,
-    private readonly maxPlans = 1_000,
-  ) {
+  constructor(supergraphSdl: string, maxPlans = 1_000) {
+    this.plans = new BoundedCache(maxPlans);
     const supergraph = Supergraph.build(supergraphSdl);
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.apiSchema = supergraph.apiSchema();
@@ -63,17 +62,9 @@ export class OperationPlans {
     operationName: string | undefined,
   ): OperationPlan {
     const cached = this.plans.get(key);
-    if (cached) {
-      this.plans.delete(key);
-      this.plans.set(key, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const plan = this.build(document, operation, operationName);
     this.plans.set(key, plan);
-    if (this.plans.size > this.maxPlans) {
-      const oldest = this.plans.keys().next().value;
-      if (oldest !== undefined) this.plans.delete(oldest);
-    }
     return plan;
   }
 

@@ -33,6 +33,8 @@ interface FieldStep {
   isTypename: boolean;
   /** The field's type, compiled (see TypeNode); the parent type for `__typename`. */
   type: TypeNode;
+  /** A leaf field (nullable or not, not a list): its type, for the shortcut of a valid value. */
+  leaf: Extract<TypeNode, { kind: 'leaf' }> | undefined;
   conditions: Condition[];
   selections: Step[] | undefined;
 }
@@ -104,6 +106,7 @@ export function compileResponseShaper(
             responseName,
             isTypename: true,
             type: { kind: 'composite', type: parent },
+            leaf: undefined,
             conditions,
             selections: undefined,
           });
@@ -114,11 +117,13 @@ export function compileResponseShaper(
           // A union has no fields but __typename: validation refuses anything else.
           if (!field) throw new Error(`unknown field ${parent.name}.${name}`);
           const named = getNamedType(field.type);
+          const compiled = compileType(field.type);
           steps.push({
             kind: 'field',
             responseName,
             isTypename: false,
-            type: compileType(field.type),
+            type: compiled,
+            leaf: leafOf(compiled),
             conditions,
             selections:
               selection.selectionSet && isCompositeType(named)
@@ -233,6 +238,12 @@ class ShapeRun {
             if (!isObjectType(type)) return NULL_BUBBLE;
             output[responseName] = type.name;
           }
+          continue;
+        }
+        const leaf = step.leaf;
+        if (leaf && outputValue === undefined && inputValue !== null && leaf.isValid(inputValue)) {
+          // The common case without a walk: a valid leaf value seen for the first time.
+          output[responseName] = inputValue;
           continue;
         }
         path.push(responseName);
@@ -422,6 +433,11 @@ function isSubtype(
   return (
     (isObjectType(type) || 'getInterfaces' in type) && schema.isSubType(condition, type as never)
   );
+}
+
+function leafOf(type: TypeNode): Extract<TypeNode, { kind: 'leaf' }> | undefined {
+  const inner = type.kind === 'nonNull' ? type.ofType : type;
+  return inner.kind === 'leaf' ? inner : undefined;
 }
 
 function compileType(type: GraphQLOutputType): TypeNode {
