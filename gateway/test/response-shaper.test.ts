@@ -146,4 +146,14 @@ describe('the compiled response shaper', () => {
       ).toEqual([[`Invalid value found for field Leaves.${field}.`, ['leaves', 0, field]]]);
     }
   });
+  it('keeps a field aliased __proto__ as a field of the response', () => {
+    const { data } = shaper('{ __proto__: me { __proto__: id } count }').shape(
+      JSON.parse('{"__proto__":{"__proto__":"1","__typename":"User"},"count":2}') as Record<
+        string,
+        unknown
+      >,
+      {},
+    );
+    expect(JSON.stringify(data)).toBe('{"__proto__":{"__proto__":"1"},"count":2}');
+  });
 });

@@ -19,26 +19,39 @@ export function flattenAtPath(
   value: unknown,
   path: ResponsePath,
 ): Cursor['data'] | null | undefined {
-  return flattenFrom(value, path, 0);
+  if (!path.includes('@')) return walkFrom(value, path, 0) as Cursor['data'] | null | undefined;
+  const flat: ResultMap[] = [];
+  collectAt(value, path, 0, flat);
+  return flat;
 }
 
-function flattenFrom(
-  value: unknown,
-  path: ResponsePath,
-  at: number,
-): Cursor['data'] | null | undefined {
+/** The value at path[at…] (no `@` left in it). */
+function walkFrom(value: unknown, path: ResponsePath, at: number): unknown {
   let current = value;
   for (let i = at; i < path.length; i++) {
-    if (current === undefined || current === null) return current as null | undefined;
+    if (current === undefined || current === null) return current;
+    const step = path[i];
+    if (typeof step !== 'string') throw new Error(`Unexpected ${typeof step} found in path`);
+    if (Array.isArray(current))
+      throw new Error(`Unexpected array in result for path element ${step}`);
+    const record = current as ResultMap;
+    current = Object.hasOwn(record, step) ? record[step] : undefined;
+  }
+  return current;
+}
+
+/** Pushes what flattening path[at…] of value gives into `into` (the path holds an `@`). */
+function collectAt(value: unknown, path: ResponsePath, at: number, into: unknown[]): void {
+  let current = value;
+  for (let i = at; i < path.length; i++) {
+    if (current === undefined || current === null) {
+      into.push(current);
+      return;
+    }
     const step = path[i];
     if (step === '@') {
-      const flat: ResultMap[] = [];
-      for (const element of current as unknown[]) {
-        const found = flattenFrom(element, path, i + 1);
-        if (Array.isArray(found)) for (const item of found) flat.push(item);
-        else flat.push(found as ResultMap);
-      }
-      return flat;
+      for (const element of current as unknown[]) collectAt(element, path, i + 1, into);
+      return;
     }
     if (typeof step !== 'string') throw new Error(`Unexpected ${typeof step} found in path`);
     if (Array.isArray(current))
@@ -46,14 +59,16 @@ function flattenFrom(
     const record = current as ResultMap;
     current = Object.hasOwn(record, step) ? record[step] : undefined;
   }
-  return current as Cursor['data'] | null | undefined;
+  if (Array.isArray(current)) for (const item of current as unknown[]) into.push(item);
+  else into.push(current);
 }
 
 /** @apollo/gateway's deepMerge: objects merge, equal-length arrays merge by index, else replace. */
 export function deepMerge(target: unknown, source: unknown): unknown {
   if (source === undefined || source === null) return target;
   const into = target as ResultMap;
-  for (const key of Object.keys(source)) {
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
     const value = (source as ResultMap)[key];
     if (value === undefined) continue;
     defineOwn(into, key);
@@ -172,6 +187,18 @@ function copyJson(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(copyJson);
   const copy: ResultMap = {};
-  for (const key of Object.keys(value)) copy[key] = copyJson((value as ResultMap)[key]);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = copyJson((value as ResultMap)[key]);
+    // JSON.parse makes `__proto__` an own key; an assignment would set the prototype instead.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = item;
+  }
   return copy;
 }

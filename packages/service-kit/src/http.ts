@@ -87,7 +87,10 @@ export async function executeGraphQLOverHttp<C extends BaseContext>(
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    // Encoded once: given a string, Node measures its UTF-8 length and then encodes it again.
+    const body = Buffer.from(response.body.string);
+    res.setHeader('content-length', body.length);
+    res.end(body);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
