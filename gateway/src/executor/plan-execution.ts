@@ -76,7 +76,15 @@ async function executeFetch(
   cursor: Cursor,
 ): Promise<void> {
   const prepared = prepareFetch(execution, fetch, cursor);
-  if (!prepared) return;
+  if (prepared) await sendPrepared(execution, prepared);
+}
+
+/** Sends a prepared fetch on its own and applies its answer (throws what the fetch fails with). */
+export async function sendPrepared(
+  execution: PlanExecution,
+  prepared: PreparedFetch,
+): Promise<void> {
+  const { fetch } = prepared;
   const answer = await execution.fetches.send(
     prepared.source,
     fetch.operation,

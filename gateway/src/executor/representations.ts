@@ -33,62 +33,6 @@ export function selectRequired(
   return result;
 }
 
-/**
- * A string equal for two entities exactly when their representations for `selections` are
- * equal (the walk of selectRequired, writing names and JSON values instead of building objects),
- * or null when the representation would be null or lack `__typename`.
- */
-function requiredKey(
-  schema: GraphQLSchema,
-  source: ResultMap,
-  selections: QueryPlanSelectionNode[],
-): string | null {
-  if (typeof source['__typename'] !== 'string' || !source['__typename']) {
-    // Rare: the representation's __typename would come from a fragment or be missing.
-    const representation = selectRequired(schema, source, selections);
-    return representation && representation['__typename'] ? JSON.stringify(representation) : null;
-  }
-  return keyOf(schema, source, selections);
-}
-
-function keyOf(
-  schema: GraphQLSchema,
-  source: ResultMap | null,
-  selections: QueryPlanSelectionNode[],
-): string | null {
-  if (source === null) return 'null';
-  let key = '{';
-  for (const selection of selections) {
-    if (selection.kind === Kind.FIELD) {
-      const field = selection as QueryPlanFieldNode;
-      const responseName = field.alias ?? field.name;
-      const value = Object.hasOwn(source, responseName) ? source[responseName] : undefined;
-      if (value === undefined) return null;
-      const inner = field.selections;
-      key += JSON.stringify(responseName) + ':';
-      if (Array.isArray(value)) {
-        key += '[';
-        for (const item of value as unknown[]) {
-          if (inner) {
-            const part = keyOf(schema, item as ResultMap | null, inner);
-            key += (part ?? 'null') + ',';
-          } else key += JSON.stringify(item) + ',';
-        }
-        key += ']';
-      } else if (inner) {
-        key += keyOf(schema, value as ResultMap | null, inner) ?? 'null';
-      } else {
-        key += JSON.stringify(value);
-      }
-      key += ',';
-    } else if (selection.typeCondition && isObjectOfType(schema, source, selection.typeCondition)) {
-      const part = keyOf(schema, source, selection.selections);
-      key += '...' + (part ?? 'null') + ',';
-    }
-  }
-  return key + '}';
-}
-
 /** The representations one entity fetch sends, each distinct one once. */
 export interface Representations {
   /** What is sent, in order. */
@@ -139,7 +83,6 @@ export function collectRepresentations(
   fetch: FetchNode,
   entities: readonly ResultMap[],
 ): Representations {
-  const requires = fetch.requires ?? [];
   const result: Representations = { sent: [], entityIndex: [], sentIndex: [] };
   const flat = flatRequiresOf(fetch);
   const byValues = new Map<unknown, unknown>();
@@ -148,10 +91,8 @@ export function collectRepresentations(
   for (let index = 0; index < entities.length; index++) {
     const entity = entities[index] as ResultMap;
     let sent: number | undefined;
-    let level: Map<unknown, unknown> | undefined;
-    let key: string | null = null;
     if (flat && readFlat(schema, entity, flat, values)) {
-      level = byValues;
+      let level = byValues;
       for (let i = 0; i < values.length - 1; i++) {
         let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
         if (!next) {
@@ -161,26 +102,37 @@ export function collectRepresentations(
         level = next;
       }
       sent = level.get(values[values.length - 1]) as number | undefined;
+      if (sent === undefined) {
+        const representation = represent(schema, fetch, entity);
+        if (!representation) continue;
+        sent = result.sent.push(representation) - 1;
+        level.set(values[values.length - 1], sent);
+      }
     } else if (flat && values.length === 0) {
       continue; // not of the fragment's type, or a field missing: no representation
     } else {
-      key = requiredKey(schema, entity, requires);
-      if (key === null) continue;
+      // Any other requires (nested selections, object values): keyed by the representation's JSON.
+      const representation = represent(schema, fetch, entity);
+      if (!representation) continue;
+      const key = JSON.stringify(representation);
       sent = byKey.get(key);
-    }
-    if (sent === undefined) {
-      const representation = selectRequired(schema, entity, requires);
-      if (!representation || !representation['__typename']) continue;
-      applyRewrites(schema, fetch.inputRewrites, representation);
-      sent = result.sent.length;
-      result.sent.push(representation);
-      if (level) level.set(values[values.length - 1], sent);
-      else if (key !== null) byKey.set(key, sent);
+      if (sent === undefined) {
+        sent = result.sent.push(representation) - 1;
+        byKey.set(key, sent);
+      }
     }
     result.entityIndex.push(index);
     result.sentIndex.push(sent);
   }
   return result;
+}
+
+/** An entity's representation with the fetch's input rewrites, or null when it sends none. */
+function represent(schema: GraphQLSchema, fetch: FetchNode, entity: ResultMap): ResultMap | null {
+  const representation = selectRequired(schema, entity, fetch.requires ?? []);
+  if (!representation || !representation['__typename']) return null;
+  applyRewrites(schema, fetch.inputRewrites, representation);
+  return representation;
 }
 
 /**

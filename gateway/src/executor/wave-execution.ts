@@ -7,6 +7,7 @@ import {
   applyAnswer,
   moveIntoCursor,
   prepareFetch,
+  sendPrepared,
   type PlanExecution,
   type PreparedFetch,
 } from './plan-execution.js';
@@ -127,16 +128,8 @@ function mergedOperation(schedule: Schedule, parts: WavePart[]): MergedOperation
 }
 
 async function sendAlone(execution: PlanExecution, prepared: PreparedFetch): Promise<void> {
-  const { fetch } = prepared;
   try {
-    const answer = await execution.fetches.send(
-      prepared.source,
-      fetch.operation,
-      prepared.variables,
-      fetch.operationName,
-      execution.dedup,
-    );
-    applyAnswer(execution, prepared, answer);
+    await sendPrepared(execution, prepared);
   } catch (error) {
     execution.errors.push(error);
   }
