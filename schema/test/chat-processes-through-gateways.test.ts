@@ -1,6 +1,5 @@
 // @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthConfig, startAuthService } from '@jobber/auth';
@@ -10,6 +9,7 @@ import { parseUsersConfig, startUsersService } from '@jobber/users';
 import {
   childProcessEnv,
   eventually,
+  freePort,
   signAccessToken,
   signUpMember,
   startTestSupergraph,
@@ -57,15 +57,6 @@ function presenceOf(received: Received, userId: string): boolean[] {
     )
     .filter((change) => change?.user.id === userId)
     .map((change) => change?.online === true);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** A chat process of its own OS process (so it can be killed without a goodbye) on `port`. */

@@ -14,7 +14,8 @@ import {
   waitForBuyerProfile,
   type Member,
 } from '@jobber/test-kit';
-import { exited, freePort } from './launcher-harness.js';
+import { freePort } from '@jobber/test-kit';
+import { exited } from './launcher-harness.js';
 
 // The README's quick start on a fresh machine: `npm start` with no database or broker
 // configured (and the test kit's PostgreSQL and RabbitMQ variables at closed ports) comes up on

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { childProcessEnv, type TestDatabase, type TestEventNames } from '@jobber/test-kit';
+import {
+  childProcessEnv,
+  freePort,
+  type TestDatabase,
+  type TestEventNames,
+} from '@jobber/test-kit';
 
 // `npm start` in services mode as the launcher tests run it: its own process, free ports, the test's databases,
 // exchange and data folder, and everything it prints kept.
@@ -21,15 +25,6 @@ export interface Launcher {
   output(): string;
   /** The pids of every `<service>: started (pid N)` line so far, oldest first. */
   pids(service: ServiceName): number[];
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Resolves with the exit code (null when a signal ended it) once the process has exited. */

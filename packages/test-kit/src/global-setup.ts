@@ -1,11 +1,11 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, stopEmbeddedPostgresIn } from '@jobber/db';
 import { redactedUrl, testConfig, useTestPostgres } from './config.js';
 import { deleteNamesOfDeadRuns } from './event-bus.js';
+import { freePort } from './free-port.js';
 import { isAlive } from './processes.js';
 
 /** Folders of the runs' embedded clusters: `<tmp>/jobber-test-postgres-<pid of the run>-<random>`. */
@@ -63,13 +63,4 @@ async function removeFoldersOfDeadRuns(): Promise<void> {
     await stopEmbeddedPostgresIn(dir);
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }

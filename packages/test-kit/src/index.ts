@@ -40,8 +40,8 @@ export {
   type Member,
 } from './members.js';
 export { TestSmtpServer, type ReceivedMail } from './smtp.js';
+export { freePort } from './free-port.js';
 export {
-  freePort,
   startServiceProcess,
   stopServiceProcess,
   type ServiceProcess,

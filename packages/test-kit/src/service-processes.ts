@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { repoRoot } from '@jobber/supergraph';
 import { childProcessEnv } from './config.js';
+import { freePort } from './free-port.js';
 
 /** A service of the repository running in a Node process of its own (its production main.ts). */
 export interface ServiceProcess {
@@ -11,19 +11,6 @@ export interface ServiceProcess {
   adminPort: number;
   url: string;
   adminUrl: string;
-}
-
-/** A port free on 127.0.0.1 right now (the OS picks it; the service binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type AddressObject } from 'mailparser';
+import { freePort } from './free-port.js';
 import { eventually } from './poll.js';
 
 /** One message the test SMTP server accepted, parsed. */
@@ -15,15 +15,6 @@ export interface ReceivedMail {
   html: string;
   text: string;
   messageId: string;
-}
-
-async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 function firstAddress(header: AddressObject | AddressObject[] | undefined) {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { childProcessEnv } from '../src/index.js';
+import { childProcessEnv, freePort } from '../src/index.js';
 
 // A fresh machine's `npm test`: PostgreSQL is not there (TEST_POSTGRES_URL points at a closed
 // port), so the run's global set-up starts an embedded PostgreSQL, the test kit's database
@@ -12,15 +12,6 @@ import { childProcessEnv } from '../src/index.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/no-postgres/', import.meta.url));
 const vitest = fileURLToPath(new URL('../../../node_modules/vitest/vitest.mjs', import.meta.url));
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Whether nothing listens on the port (a TCP connection is refused). */
 function refused(port: number): Promise<boolean> {
@@ -35,7 +26,7 @@ function refused(port: number): Promise<boolean> {
 }
 
 it('falls back to an embedded PostgreSQL when TEST_POSTGRES_URL is not reachable', async () => {
-  const closed = await closedPort();
+  const closed = await freePort();
   const child = spawn(process.execPath, [vitest, 'run'], {
     cwd: fixture,
     env: childProcessEnv({

@@ -1,10 +1,9 @@
 // @module-tag broker (needs RabbitMQ: skipped and counted when it is not reachable)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '@jobber/service-kit';
-import { childProcessEnv, eventually } from '@jobber/test-kit';
+import { childProcessEnv, eventually, freePort } from '@jobber/test-kit';
 import {
   ChatKit,
   SEND_TO,
@@ -26,15 +25,6 @@ function presenceOf(subscription: LiveSubscription, userId: string) {
     .map((result) => result.data?.['presenceChanged'] as { user: { id: string }; online: boolean })
     .filter((change) => change?.user.id === userId)
     .map((change) => change.online);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** A chat process of its own (a real OS process, so it can be killed without a goodbye). */
