@@ -31,7 +31,7 @@ import { gatewayReadiness } from './readiness.js';
 import { revokedSessionsFromAuth } from './revocation-catch-up.js';
 import { RevocationFeed } from './revocation-feed.js';
 import { RevokedSessions } from './revoked-sessions.js';
-import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
+import { SubgraphDataSource, sourcesByName, type GatewayContext } from './subgraph-data-source.js';
 import { SubgraphFailures, subgraphFailureLogging } from './subgraph-failures.js';
 import { createGatewaySubscriptions } from './subscription-server.js';
 import { SubscriptionPlanner } from './subscription-plans.js';
@@ -65,7 +65,7 @@ export function createGateway(
     ? new ReportingGateway(gatewayConfig)
     : new JobberGateway(gatewayConfig, {
         signer,
-        sources: () => sources,
+        sources: sourcesByName(sources),
         fetchDedup: config.fetchDedup,
         fetchWaves: config.fetchWaves,
       });
@@ -159,7 +159,11 @@ export async function startGateway(
   });
   const subscriptions = createGatewaySubscriptions({
     planner: () => planner,
-    sources: () => Object.fromEntries(sources.map((source) => [source.subgraphName, source])),
+    sources: sourcesByName(sources),
+    executor:
+      config.executor === 'apollo'
+        ? { kind: 'apollo' }
+        : { kind: 'jobber', fetchDedup: config.fetchDedup, fetchWaves: config.fetchWaves },
     upstream,
     accessTokens,
     revoked,

@@ -109,3 +109,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       : response;
   }
 }
+
+/**
+ * The data sources of `list` (which the gateway fills as the supergraph loads) by subgraph
+ * name, the map rebuilt only when the list has grown.
+ */
+export function sourcesByName(
+  list: readonly SubgraphDataSource[],
+): () => ReadonlyMap<string, SubgraphDataSource> {
+  let map = new Map<string, SubgraphDataSource>();
+  return () => {
+    if (map.size !== list.length)
+      map = new Map(list.map((source) => [source.subgraphName, source]));
+    return map;
+  };
+}

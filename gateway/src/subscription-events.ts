@@ -1,34 +1,72 @@
-import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import { executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { maskError, type Logger } from '@jobber/service-kit';
-import type { GatewayContext } from './subgraph-data-source.js';
+import { executeEvent } from './executor/event-execution.js';
+import type { GatewayContext, SubgraphDataSource } from './subgraph-data-source.js';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-plans.js';
 import type { UpstreamEvent } from './upstream-subscriptions.js';
 
 /** The data source that "fetches" the event in hand: the plan's primary fetch, per event. */
 const EVENT_SOURCE = '__jobber_subscription_event';
 
+/** Who resolves the events: our executor (GATEWAY_EXECUTOR=jobber) or stock execution. */
+export type EventExecutor =
+  { kind: 'jobber'; fetchDedup: boolean; fetchWaves: boolean } | { kind: 'apollo' };
+
 /** What one client subscription's events are resolved with. */
 export interface EventExecution {
   planner: SubscriptionPlanner;
   plan: SubscriptionPlan;
+  executor: EventExecutor;
   operationContext: Parameters<typeof executeQueryPlan>[3];
   request: { query: string; operationName?: string; variables: Record<string, unknown> };
-  sources: () => ServiceMap;
+  sources: () => ReadonlyMap<string, SubgraphDataSource>;
   context: GatewayContext;
   logger: Logger;
 }
 
 /**
- * One event as the client sees it: `executeQueryPlan` takes neither a Subscription node nor
+ * One event as the client sees it: the rest of the plan run over the event's data, then shaped
+ * for the operation (aliases, fragments, `__typename`, `@include`; the key fields the planner
+ * added stripped). Errors are masked as on HTTP (shared/DESIGN.md §8).
+ */
+export async function resolveEvent(
+  execution: EventExecution,
+  event: UpstreamEvent,
+): Promise<ExecutionResult> {
+  const { executor } = execution;
+  if (executor.kind === 'apollo') return resolveOnStock(execution, event);
+  const result = await executeEvent(
+    {
+      supergraphSchema: execution.planner.supergraphSchema,
+      sources: execution.sources(),
+      context: execution.context,
+      variables: execution.request.variables,
+      primary: execution.plan.primary,
+      rest: execution.plan.run,
+      fetchDedup: executor.fetchDedup,
+      fetchWaves: executor.fetchWaves,
+    },
+    event,
+  );
+  return {
+    ...(result.data !== undefined ? { data: result.data } : {}),
+    ...(result.errors?.length
+      ? { errors: sendable(result.errors.map((error) => masked(error))) }
+      : {}),
+  } as ExecutionResult;
+}
+
+/**
+ * One event on stock execution: `executeQueryPlan` takes neither a Subscription node nor
  * seed data, so it runs `Sequence[primary, rest]` with the primary fetch answered by a copy of
  * the event (merging mutates it). The gateway's own result shaping then handles aliases,
  * fragments, `__typename` and `@include`, and strips the key fields the planner added. Errors
  * are renamed to the owning subgraph and masked as on HTTP (shared/DESIGN.md §8).
  */
-export async function resolveEvent(
+async function resolveOnStock(
   execution: EventExecution,
   event: UpstreamEvent,
 ): Promise<ExecutionResult> {
@@ -56,7 +94,7 @@ export async function resolveEvent(
   } as unknown as GatewayGraphQLRequestContext<GatewayContext>;
   const result = await executeQueryPlan(
     queryPlan,
-    { ...execution.sources(), [EVENT_SOURCE]: eventSource },
+    { ...Object.fromEntries(execution.sources()), [EVENT_SOURCE]: eventSource },
     requestContext,
     execution.operationContext,
     planner.supergraphSchema,

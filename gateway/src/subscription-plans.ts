@@ -1,11 +1,16 @@
 import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { RunnablePlan } from './executor/operation-run.js';
+import { shaperOfDocument } from './executor/response-shaper.js';
+import { WaveSchedules } from './executor/wave-execution.js';
 
 /** A client subscription's plan: `primary` opens the stream on its owner, `rest` runs per event. */
 export interface SubscriptionPlan {
   primary: FetchNode;
   rest?: PlanNode;
+  /** `rest` with the operation's compiled shaper, for the jobber executor (src/executor/). */
+  run: RunnablePlan;
 }
 
 /**
@@ -46,9 +51,17 @@ export class SubscriptionPlanner {
     const operation = operationFromDocument(this.apiSchema, document, { operationName });
     const node = this.planner.buildQueryPlan(operation).node;
     if (node?.kind !== 'Subscription') throw new Error('the operation is not a subscription');
+    const definition = getOperationAST(document, operationName);
+    if (!definition) throw new Error('no operation to plan');
     const plan: SubscriptionPlan = {
       primary: node.primary,
       ...(node.rest ? { rest: node.rest } : {}),
+      run: {
+        node: node.rest,
+        variableDefinitions: operation.variableDefinitions,
+        shaper: shaperOfDocument(this.schema, document, definition),
+        waves: node.rest ? new WaveSchedules(node.rest) : undefined,
+      },
     };
     this.plans.set(key, plan);
     if (this.plans.size > this.maxPlans) {

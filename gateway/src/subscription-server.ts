@@ -1,14 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ServiceMap } from '@apollo/gateway';
 import { buildOperationContext } from '@apollo/gateway';
 import {
   GraphQLError,
+  Kind,
   getOperationAST,
   parse,
   validate,
   type DocumentNode,
   type ExecutionArgs,
+  type SelectionSetNode,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { useServer } from 'graphql-ws/use/ws';
@@ -23,7 +24,8 @@ import {
   ClientConnections,
   type ClientConnection,
 } from './subscription-connections.js';
-import { masked, type EventExecution } from './subscription-events.js';
+import type { SubgraphDataSource } from './subgraph-data-source.js';
+import { masked, type EventExecution, type EventExecutor } from './subscription-events.js';
 import { SubscriptionFanout } from './subscription-fanout.js';
 import type { SubscriptionPlanner } from './subscription-plans.js';
 import type { UpstreamSubscriptions } from './upstream-subscriptions.js';
@@ -50,7 +52,8 @@ const CLOSE_SERVER_STOPPING = 1001;
  */
 export function createGatewaySubscriptions(options: {
   planner: () => SubscriptionPlanner | undefined;
-  sources: () => ServiceMap;
+  sources: () => ReadonlyMap<string, SubgraphDataSource>;
+  executor: EventExecutor;
   upstream: UpstreamSubscriptions;
   accessTokens: AccessTokenVerifier;
   revoked: RevokedSessions;
@@ -114,10 +117,29 @@ export function createGatewaySubscriptions(options: {
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
         }
-        const invalid = validate(planner.schema, document);
+        let invalid: readonly GraphQLError[];
+        try {
+          invalid = validate(planner.schema, document);
+        } catch (error) {
+          // graphql-js throws, not reports, for a root field under @include/@skip($variable).
+          return [
+            error instanceof GraphQLError
+              ? new GraphQLError(error.message, {
+                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+                })
+              : new GraphQLError('Invalid operation', {
+                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+                }),
+          ];
+        }
         if (invalid.length) return invalid;
         const operation = getOperationAST(document, operationName);
         if (!operation) return refuse('No operation to run.', 'BAD_REQUEST');
+        if (conditionalRoot(operation.selectionSet, document))
+          return refuse(
+            "A subscription's root field cannot be under @skip or @include.",
+            'GRAPHQL_VALIDATION_FAILED',
+          );
         // graphql-ws does not coerce variables when `subscribe` is replaced.
         const coerced = getVariableValues(
           planner.schema,
@@ -140,6 +162,7 @@ export function createGatewaySubscriptions(options: {
         const execution: EventExecution = {
           planner,
           plan,
+          executor: options.executor,
           operationContext: buildOperationContext({
             schema: planner.schema,
             operationDocument: document,
@@ -202,4 +225,29 @@ export function createGatewaySubscriptions(options: {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Whether a root field of the subscription is under @skip/@include, on itself or on a fragment
+ * around it: the spec forbids it (its event stream would depend on a variable), graphql-js 16
+ * does not check it, and the query planner fails on a root field skipped away.
+ */
+function conditionalRoot(selectionSet: SelectionSetNode, document: DocumentNode): boolean {
+  return selectionSet.selections.some((selection) => {
+    if (selection.directives?.some(({ name }) => name.value === 'skip' || name.value === 'include'))
+      return true;
+    if (selection.kind === Kind.INLINE_FRAGMENT)
+      return conditionalRoot(selection.selectionSet, document);
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = document.definitions.find(
+        (definition) =>
+          definition.kind === Kind.FRAGMENT_DEFINITION &&
+          definition.name.value === selection.name.value,
+      );
+      return fragment?.kind === Kind.FRAGMENT_DEFINITION
+        ? conditionalRoot(fragment.selectionSet, document)
+        : false;
+    }
+    return false;
+  });
 }

@@ -156,6 +156,22 @@ describe('subscriptions through the gateway', () => {
         }),
       ],
     });
+    // A root field under @skip/@include (graphql-js lets it through; its variable form makes
+    // graphql-js's validation throw) is refused as invalid, not an internal error.
+    for (const conditional of [
+      `subscription { ticks(stream: "s") @skip(if: true) { seq } }`,
+      `subscription ($on: Boolean!) { ticks(stream: "s") @include(if: $on) { seq } }`,
+      `subscription { ... on Subscription @include(if: false) { ticks(stream: "s") { seq } } }`,
+    ]) {
+      const refused = subscribeTo(client, conditional, { on: true });
+      expect(await refused.ended).toMatchObject({
+        error: [
+          expect.objectContaining({
+            extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }),
+          }),
+        ],
+      });
+    }
     const query = subscribeTo(client, '{ viewer { id } }');
     expect(await query.ended).toMatchObject({
       error: [

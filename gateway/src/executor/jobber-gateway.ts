@@ -1,21 +1,21 @@
 import { ApolloGateway, type GatewayConfig } from '@apollo/gateway';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { InternalCredentialSigner } from '@jobber/service-kit';
-import { GraphQLError, getVariableValues } from 'graphql';
+import { getVariableValues } from 'graphql';
 import type { GatewayContext, SubgraphDataSource } from '../subgraph-data-source.js';
 import { reportValueCompletion } from '../value-completion.js';
 import { OperationPlans } from './operation-plans.js';
-import { executeNode, type PlanExecution } from './plan-execution.js';
+import { runOperationPlan } from './operation-run.js';
+import type { PlanExecution } from './plan-execution.js';
 import { RequestFetches } from './subgraph-call.js';
-import { executeWaves } from './wave-execution.js';
 
 type Executor = ApolloGateway['executor'];
 type ExecutionResult = Awaited<ReturnType<Executor>>;
 
 export interface JobberExecutorOptions {
   signer: InternalCredentialSigner;
-  /** The data sources the gateway built (one per subgraph; their pools do the fetches). */
-  sources: () => readonly SubgraphDataSource[];
+  /** The data sources the gateway built, by subgraph (their pools do the fetches). */
+  sources: () => ReadonlyMap<string, SubgraphDataSource>;
   /** GATEWAY_FETCH_DEDUP: identical fetches of a query in flight share one answer. */
   fetchDedup: boolean;
   /** GATEWAY_FETCH_WAVES: query plans run in waves, entity fetches merged per subgraph. */
@@ -32,7 +32,6 @@ export interface JobberExecutorOptions {
  */
 export class JobberGateway extends ApolloGateway {
   private plans: OperationPlans | undefined;
-  private sourceMap = new Map<string, SubgraphDataSource>();
 
   constructor(
     config: GatewayConfig,
@@ -74,7 +73,7 @@ export class JobberGateway extends ApolloGateway {
       supergraphSchema: plans.supergraphSchema,
       variableDefinitions: plan.variableDefinitions,
       variables,
-      sources: this.currentSources(),
+      sources: this.options.sources(),
       fetches: new RequestFetches(
         requestContext.context as GatewayContext,
         this.options.fetchDedup,
@@ -82,43 +81,11 @@ export class JobberGateway extends ApolloGateway {
       dedup: this.options.fetchDedup,
       errors: [],
     };
-    const merged = Object.create(null) as Record<string, unknown>;
-    const schedule =
-      this.options.fetchWaves && plan.waves
-        ? plan.waves.for(plan.variableDefinitions, variables)
-        : null;
-    if (schedule) await executeWaves(execution, schedule, merged);
-    else if (plan.node)
-      await executeNode(execution, plan.node, { path: [], data: merged, fullResult: merged });
-    const errors = execution.errors as GraphQLError[];
-    try {
-      const shaped = plan.shaper.shape(merged, variables);
-      // As stock: completion problems are reported only when no fetch failed (value-completion.ts).
-      if (errors.length === 0 && shaped.errors.length > 0)
-        return {
-          data: shaped.data,
-          errors: shaped.errors.map(
-            (problem) =>
-              new GraphQLError(problem.message, {
-                ...(problem.path ? { path: problem.path } : {}),
-                originalError: problem,
-                extensions: { code: 'INTERNAL_SERVER_ERROR' },
-              }),
-          ),
-        };
-      return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
-    } catch (error) {
-      if (error instanceof GraphQLError) return { errors: [error] };
-      if (error instanceof Error)
-        return { errors: [new GraphQLError(error.message, { originalError: error })] };
-      return { errors: [new GraphQLError('Unexpected error during query plan execution')] };
-    }
-  }
-
-  private currentSources(): ReadonlyMap<string, SubgraphDataSource> {
-    const sources = this.options.sources();
-    if (this.sourceMap.size !== sources.length)
-      this.sourceMap = new Map(sources.map((source) => [source.subgraphName, source]));
-    return this.sourceMap;
+    return runOperationPlan(
+      execution,
+      plan,
+      Object.create(null) as Record<string, unknown>,
+      this.options.fetchWaves,
+    );
   }
 }

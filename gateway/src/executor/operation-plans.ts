@@ -1,33 +1,20 @@
-import {
-  Supergraph,
-  operationFromDocument,
-  type Schema,
-  type VariableDefinitions,
-} from '@apollo/federation-internals';
+import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
 import {
   BREAK,
-  Kind,
   visit,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
 import { BoundedCache } from '../bounded-cache.js';
-import { compileResponseShaper, type ResponseShaper } from './response-shaper.js';
+import type { RunnablePlan } from './operation-run.js';
+import { shaperOfDocument } from './response-shaper.js';
 import { WaveSchedules } from './wave-execution.js';
 
 /** What one operation runs with, built once: its plan and its compiled response shaper. */
 export type OperationPlan =
-  | {
-      kind: 'jobber';
-      node: PlanNode | undefined;
-      variableDefinitions: VariableDefinitions;
-      shaper: ResponseShaper;
-      /** The plan's fetch waves (wave-execution.ts), when it has fetches. */
-      waves: WaveSchedules | undefined;
-    }
+  | ({ kind: 'jobber' } & RunnablePlan)
   /** Introspection (`__schema`, `__type`) and @defer plans run on stock execution. */
   | { kind: 'stock' };
 
@@ -78,15 +65,11 @@ export class OperationPlans {
     const planned = operationFromDocument(this.apiSchema, document, { operationName });
     const node = this.planner.buildQueryPlan(planned).node;
     if (node?.kind === 'Subscription' || (node && hasDefer(node))) return { kind: 'stock' };
-    const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const definition of document.definitions)
-      if (definition.kind === Kind.FRAGMENT_DEFINITION)
-        fragments[definition.name.value] = definition;
     return {
       kind: 'jobber',
       node,
       variableDefinitions: planned.variableDefinitions,
-      shaper: compileResponseShaper(this.schema, operation, fragments),
+      shaper: shaperOfDocument(this.schema, document, operation),
       waves: node ? new WaveSchedules(node) : undefined,
     };
   }

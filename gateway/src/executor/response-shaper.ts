@@ -11,6 +11,7 @@ import {
   isSpecifiedScalarType,
   valueFromASTUntyped,
   type DirectiveNode,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLLeafType,
@@ -70,6 +71,18 @@ export interface ResponseShaper {
 type Path = (string | number)[];
 
 const NULL_BUBBLE = Symbol('null bubbles up');
+
+/** The shaper of `operation`, one of `document`'s operations (with the document's fragments). */
+export function shaperOfDocument(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): ResponseShaper {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  return compileResponseShaper(schema, operation, fragments);
+}
 
 /**
  * Compiles an operation into the function that turns the merged subgraph answers into the

@@ -10,7 +10,12 @@ export interface RunSummary {
   withData: number;
   /** Error codes of the reference responses, counted (to see what the corpus exercises). */
   codes: Record<string, number>;
+  /** Subscription events the reference delivered (`subscribe` only). */
+  eventsReceived: number;
 }
+
+/** How an operation is sent: posted over HTTP, or subscribed to over graphql-ws. */
+export type Ask = 'post' | 'subscribe';
 
 /** Every operation through both gateways (`concurrency` at a time), compared. */
 export async function runDifferential(
@@ -18,6 +23,7 @@ export async function runDifferential(
   tested: RunningGateway,
   reference: RunningGateway,
   concurrency: number,
+  ask: Ask = 'post',
 ): Promise<RunSummary> {
   const summary: RunSummary = {
     operations: operations.length,
@@ -26,6 +32,7 @@ export async function runDifferential(
     withErrors: 0,
     withData: 0,
     codes: {},
+    eventsReceived: 0,
   };
   let next = 0;
   const worker = async () => {
@@ -33,11 +40,13 @@ export async function runDifferential(
       const operation = operations[next++];
       if (!operation) return;
       const [testedResponse, referenceResponse] = await Promise.all([
-        tested.post(operation.query, operation.variables),
-        reference.post(operation.query, operation.variables),
+        tested[ask](operation.query, operation.variables),
+        reference[ask](operation.query, operation.variables),
       ]);
       if (referenceResponse.errors?.length) summary.withErrors += 1;
       if (referenceResponse.data) summary.withData += 1;
+      if (ask === 'subscribe' && Array.isArray(referenceResponse.data))
+        summary.eventsReceived += referenceResponse.data.length;
       for (const error of referenceResponse.errors ?? []) {
         const code = String(error.extensions?.code ?? 'none');
         summary.codes[code] = (summary.codes[code] ?? 0) + 1;

@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
+import { WebSocket } from 'ws';
 import type { RunningServer } from '@jobber/service-kit';
 import { parseGatewayConfig } from '../../src/config.js';
 import { startGateway } from '../../src/server.js';
@@ -16,6 +18,12 @@ export interface Response {
 export interface RunningGateway {
   executor: Executor;
   post: (query: string, variables: Record<string, unknown>) => Promise<Response>;
+  /**
+   * A subscription over graphql-ws, every event until it completes, as one response: `data` the
+   * events' data in order, `errors` every event's errors with the event's index first in their
+   * path (the stream's own errors, a refusal or a broken socket, at index -1).
+   */
+  subscribe: (query: string, variables: Record<string, unknown>) => Promise<Response>;
   stop: () => Promise<void>;
 }
 
@@ -50,8 +58,14 @@ export async function startGatewayOn(
     MAX_REPEATED_FIELDS: '200',
   });
   const server: RunningServer = await startGateway(config, pino({ level: 'fatal' }));
+  const sockets = createClient({
+    url: server.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
   return {
     executor,
+    subscribe: (query, variables) => subscribeOnce(sockets, query, variables),
     async post(query, variables) {
       // One retry of a transport failure (a keep-alive socket closed as it was reused); a
       // second one is reported as the response, so it shows up as a difference.
@@ -65,8 +79,47 @@ export async function startGatewayOn(
       }
     },
     stop: async () => {
+      await sockets.dispose();
       await server.stop(1_000);
     },
+  };
+}
+
+async function subscribeOnce(
+  sockets: Client,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Response> {
+  const events: Response[] = [];
+  const ended = await new Promise<Response['errors']>((resolve) => {
+    const timer = setTimeout(() => {
+      stop();
+      resolve([{ message: 'timeout: the subscription did not complete' }]);
+    }, 10_000);
+    const stop = sockets.subscribe<unknown>(
+      { query, variables },
+      {
+        next: (event) => events.push(event as Response),
+        error: (error) => {
+          clearTimeout(timer);
+          resolve(
+            Array.isArray(error)
+              ? (error as Response['errors'])
+              : [{ message: `transport: ${String(error)}` }],
+          );
+        },
+        complete: () => {
+          clearTimeout(timer);
+          resolve([]);
+        },
+      },
+    );
+  });
+  const at = (index: number, errors: Response['errors']) =>
+    (errors ?? []).map((error) => ({ ...error, path: [index, ...(error.path ?? [])] }));
+  return {
+    data: events.map((event) => event.data ?? null),
+    errors: [...events.flatMap((event, index) => at(index, event.errors)), ...at(-1, ended)],
   };
 }
 

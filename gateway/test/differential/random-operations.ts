@@ -34,36 +34,58 @@ export function randomOperations(
   apiSchema: GraphQLSchema,
   random: Prng,
   count: number,
+  kind: 'queries and mutations' | 'subscriptions' = 'queries and mutations',
 ): CorpusOperation[] {
   const operations: CorpusOperation[] = [];
   let drafts = 0;
   while (operations.length < count) {
     drafts += 1;
     if (drafts > count * 20) throw new Error('the generator draws too many invalid operations');
-    const draft = new OperationDraft(apiSchema, random).build(operations.length);
+    const draft = new OperationDraft(apiSchema, random).build(operations.length, kind);
     // build() printed the draft from a parse, so it parses.
-    if (validate(apiSchema, parse(draft.query)).length === 0) operations.push(draft);
+    if (valid(apiSchema, draft.query)) operations.push(draft);
   }
   return operations;
+}
+
+/**
+ * graphql-js's validation throws, rather than report, for a subscription's root field under
+ * `@include`/`@skip` with a variable (SingleFieldSubscriptionsRule collects the root fields
+ * without variable values): such a draft is invalid too.
+ */
+function valid(schema: GraphQLSchema, query: string): boolean {
+  try {
+    return validate(schema, parse(query)).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 class OperationDraft {
   private readonly variables = new Map<string, { type: GraphQLInputType; value: unknown }>();
   private readonly fragments: string[] = [];
   private aliases = 0;
+  /** A subscription's root field takes no @include/@skip (the gateway refuses them). */
+  private plainRoot = false;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly random: Prng,
   ) {}
 
-  build(index: number): CorpusOperation {
+  build(index: number, kind: 'queries and mutations' | 'subscriptions'): CorpusOperation {
     const mutation = this.schema.getMutationType();
+    const subscription = this.schema.getSubscriptionType();
     const root =
-      mutation && this.random.chance(0.15)
-        ? { keyword: 'mutation', type: mutation }
-        : { keyword: 'query', type: this.schema.getQueryType() as GraphQLObjectType };
-    const selection = this.selectionSet(root.type, 0, 1 + this.random.int(3));
+      kind === 'subscriptions' && subscription
+        ? { keyword: 'subscription', type: subscription }
+        : mutation && this.random.chance(0.15)
+          ? { keyword: 'mutation', type: mutation }
+          : { keyword: 'query', type: this.schema.getQueryType() as GraphQLObjectType };
+    // A subscription selects one root field (a draft with more fails validation, drawn again).
+    this.plainRoot = root.keyword === 'subscription';
+    const width = this.plainRoot ? 1 : 1 + this.random.int(3);
+    const selection = this.selectionSet(root.type, 0, width);
     const definitions = [...this.variables].map(([name, { type }]) => `$${name}: ${String(type)}`);
     const header = `${root.keyword} Random${index}${definitions.length ? `(${definitions.join(', ')})` : ''}`;
     const query = print(parse([`${header} ${selection}`, ...this.fragments].join('\n')));
@@ -91,7 +113,9 @@ class OperationDraft {
       // The same field again under another alias, with other arguments.
       if (field.args.length && this.random.chance(0.15)) parts.push(this.field(field, depth, true));
     }
-    if (this.random.chance(0.2)) parts.push(this.directives('__typename'));
+    // Not at a subscription's root: no introspection field there, skipped away or not.
+    if (!(depth === 0 && this.plainRoot) && this.random.chance(0.2))
+      parts.push(this.directives('__typename'));
     if (depth > 0 && this.random.chance(0.15)) parts.push(this.fragmentOn(type, depth));
     return `{ ${parts.join(' ')} }`;
   }
@@ -110,9 +134,8 @@ class OperationDraft {
     const args = field.args
       .filter((arg) => isNonNullType(arg.type) || this.random.chance(0.5))
       .map((arg) => `${arg.name}: ${this.argument(arg.type)}`);
-    const head = this.directives(
-      `${alias}${field.name}${args.length ? `(${args.join(', ')})` : ''}`,
-    );
+    const name = `${alias}${field.name}${args.length ? `(${args.join(', ')})` : ''}`;
+    const head = depth === 0 && this.plainRoot ? name : this.directives(name);
     const named = getNamedType(field.type);
     if (!isCompositeType(named)) return head;
     if (depth + 1 >= MAX_DEPTH) {

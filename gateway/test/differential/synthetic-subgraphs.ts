@@ -10,7 +10,12 @@ import {
   type GraphQLSchema,
   type GraphQLTypeResolver,
 } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { SyntheticData, type SyntheticNode } from './synthetic-data.js';
+
+/** Events each subscription of a synthetic subgraph sends before it completes. */
+export const EVENTS_PER_SUBSCRIPTION = 3;
 
 /** One synthetic subgraph: the real subgraph's schema (from the supergraph), generated data. */
 export interface SyntheticSubgraph {
@@ -26,7 +31,9 @@ export interface SyntheticSubgraph {
 /**
  * Every subgraph of `supergraphSdl` served on 127.0.0.1 with deterministic data
  * (synthetic-data.ts). `_entities` is resolved here: the representation's key is the entity's
- * identity. The internal credential the gateway sends is ignored.
+ * identity. The internal credential the gateway sends is ignored. Subscriptions are served over
+ * graphql-ws on the same /graphql: each sends EVENTS_PER_SUBSCRIPTION events, the k-th the
+ * operation executed on a root of its own (`Subscription#k`), then completes.
  */
 export async function startSyntheticSubgraphs(supergraphSdl: string): Promise<SyntheticSubgraph[]> {
   const supergraph = Supergraph.build(supergraphSdl);
@@ -106,6 +113,19 @@ async function serve(
       res.end(String(error));
     });
   });
+  const sockets = new WebSocketServer({ server, path: '/graphql' });
+  useServer(
+    {
+      schema,
+      async *subscribe(args) {
+        for (let k = 0; k < EVENTS_PER_SUBSCRIPTION; k++) {
+          const root: SyntheticNode = { __typename: 'Subscription', __id: `Subscription#${k}` };
+          yield await execute({ ...args, rootValue: root, fieldResolver, typeResolver });
+        }
+      },
+    },
+    sockets,
+  );
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
@@ -115,6 +135,8 @@ async function serve(
     mergedRequests: () => mergedRequests,
     close: () =>
       new Promise((done) => {
+        for (const socket of sockets.clients) socket.terminate();
+        sockets.close();
         server.closeAllConnections();
         server.close(() => done());
       }),
