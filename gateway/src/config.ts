@@ -81,6 +81,12 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  /**
+   * How long a signed internal credential is reused for the same caller and subgraph (jobber
+   * only; 0 = a signature per request and subgraph). Below the credential's 60 s lifetime, so
+   * a subgraph always gets one with at least 30 s left (docs/2026-12-04-credential-reuse.md).
+   */
+  GATEWAY_CREDENTIAL_REUSE_SECONDS: z.coerce.number().int().min(0).max(30).default(20),
   /** Rate limits: fixed windows, counts per client address and per account (0 = no limit). */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_OPERATIONS_PER_IP: z.coerce.number().int().min(0).default(3_000),
@@ -178,6 +184,7 @@ export function parseGatewayConfig(source: Readonly<Record<string, string | unde
     fetchDedup: env.GATEWAY_FETCH_DEDUP,
     /** Plans in waves of fetches, merged per subgraph (jobber executor only). */
     fetchWaves: env.GATEWAY_FETCH_WAVES,
+    credentialReuseMs: env.GATEWAY_CREDENTIAL_REUSE_SECONDS * 1000,
     subgraphFetch: {
       timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       connections: env.SUBGRAPH_CONNECTIONS,

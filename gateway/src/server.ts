@@ -37,6 +37,7 @@ import { createGatewaySubscriptions } from './subscription-server.js';
 import { SubscriptionPlanner } from './subscription-plans.js';
 import { UpstreamSubscriptions } from './upstream-subscriptions.js';
 import { ReportingGateway } from './value-completion.js';
+import { ReusableCredentials } from './executor/credential-reuse.js';
 import { JobberGateway } from './executor/jobber-gateway.js';
 
 export function createGateway(
@@ -45,6 +46,7 @@ export function createGateway(
   signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem }),
   /** Every data source built, so that the caller can close their connection pools. */
   sources: SubgraphDataSource[] = [],
+  credentials = new ReusableCredentials(signer, config.credentialReuseMs),
 ): ApolloGateway {
   disableApolloTelemetryUnlessOptedIn();
   const gatewayConfig = {
@@ -64,7 +66,7 @@ export function createGateway(
   return config.executor === 'apollo'
     ? new ReportingGateway(gatewayConfig)
     : new JobberGateway(gatewayConfig, {
-        signer,
+        credentials,
         sources: sourcesByName(sources),
         fetchDedup: config.fetchDedup,
         fetchWaves: config.fetchWaves,
@@ -88,7 +90,8 @@ export async function startGateway(
   const accessTokens = createAccessTokenVerifier(config.accessTokens);
   const signer = createInternalCredentialSigner({ privateKeyPem: config.internalPrivateKeyPem });
   const sources: SubgraphDataSource[] = [];
-  const gateway = createGateway(config, logger, signer, sources);
+  const credentials = new ReusableCredentials(signer, config.credentialReuseMs);
+  const gateway = createGateway(config, logger, signer, sources, credentials);
   const rateLimitStore = await openRateLimitStore(config.rateLimits.redisUrl, logger);
   const rateLimiter = createRateLimiter(config.rateLimits, rateLimitStore, logger);
   const revoked = new RevokedSessions({
@@ -163,7 +166,12 @@ export async function startGateway(
     executor:
       config.executor === 'apollo'
         ? { kind: 'apollo' }
-        : { kind: 'jobber', fetchDedup: config.fetchDedup, fetchWaves: config.fetchWaves },
+        : {
+            kind: 'jobber',
+            credentials,
+            fetchDedup: config.fetchDedup,
+            fetchWaves: config.fetchWaves,
+          },
     upstream,
     accessTokens,
     revoked,

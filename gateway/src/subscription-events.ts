@@ -3,6 +3,7 @@ import type { QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { maskError, type Logger } from '@jobber/service-kit';
+import type { ReusableCredentials } from './executor/credential-reuse.js';
 import { executeEvent } from './executor/event-execution.js';
 import type { GatewayContext, SubgraphDataSource } from './subgraph-data-source.js';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-plans.js';
@@ -13,7 +14,13 @@ const EVENT_SOURCE = '__jobber_subscription_event';
 
 /** Who resolves the events: our executor (GATEWAY_EXECUTOR=jobber) or stock execution. */
 export type EventExecutor =
-  { kind: 'jobber'; fetchDedup: boolean; fetchWaves: boolean } | { kind: 'apollo' };
+  | {
+      kind: 'jobber';
+      credentials: ReusableCredentials;
+      fetchDedup: boolean;
+      fetchWaves: boolean;
+    }
+  | { kind: 'apollo' };
 
 /** What one client subscription's events are resolved with. */
 export interface EventExecution {
@@ -46,6 +53,7 @@ export async function resolveEvent(
       variables: execution.request.variables,
       primary: execution.plan.primary,
       rest: execution.plan.run,
+      credentials: executor.credentials,
       fetchDedup: executor.fetchDedup,
       fetchWaves: executor.fetchWaves,
     },

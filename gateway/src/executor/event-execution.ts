@@ -1,6 +1,7 @@
 import type { FetchNode } from '@apollo/query-planner';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { GatewayContext, SubgraphDataSource } from '../subgraph-data-source.js';
+import type { ReusableCredentials } from './credential-reuse.js';
 import { runOperationPlan, type OperationResult, type RunnablePlan } from './operation-run.js';
 import { applyAnswer, type PlanExecution } from './plan-execution.js';
 import { copyForMerge, type ResultMap } from './result-tree.js';
@@ -16,6 +17,7 @@ export interface EventRun {
   primary: FetchNode;
   /** The rest of the plan (entity fetches of other subgraphs) and the operation's shaper. */
   rest: RunnablePlan;
+  credentials: ReusableCredentials;
   fetchDedup: boolean;
   fetchWaves: boolean;
 }
@@ -24,8 +26,7 @@ export interface EventRun {
  * One subscription event as the client sees it: the event is the primary fetch's answer
  * (applied like any fetch's: its errors at their paths, named after the owner, its output
  * rewrites), the rest of the plan runs over it as a query's plan does, and the operation's
- * shaper builds the response. Each event gets its own fetches (and credentials): an event is
- * one request to the subgraphs of `rest`.
+ * shaper builds the response. Each event is one request to the subgraphs of `rest`.
  */
 export function executeEvent(
   run: EventRun,
@@ -36,7 +37,7 @@ export function executeEvent(
     variableDefinitions: run.rest.variableDefinitions,
     variables: run.variables,
     sources: run.sources,
-    fetches: new RequestFetches(run.context, run.fetchDedup),
+    fetches: new RequestFetches(run.context, run.credentials, run.fetchDedup),
     dedup: run.fetchDedup,
     errors: [],
   };

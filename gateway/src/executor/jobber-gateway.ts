@@ -1,9 +1,9 @@
 import { ApolloGateway, type GatewayConfig } from '@apollo/gateway';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import type { InternalCredentialSigner } from '@jobber/service-kit';
 import { getVariableValues } from 'graphql';
 import type { GatewayContext, SubgraphDataSource } from '../subgraph-data-source.js';
 import { reportValueCompletion } from '../value-completion.js';
+import type { ReusableCredentials } from './credential-reuse.js';
 import { OperationPlans } from './operation-plans.js';
 import { runOperationPlan } from './operation-run.js';
 import type { PlanExecution } from './plan-execution.js';
@@ -13,7 +13,8 @@ type Executor = ApolloGateway['executor'];
 type ExecutionResult = Awaited<ReturnType<Executor>>;
 
 export interface JobberExecutorOptions {
-  signer: InternalCredentialSigner;
+  /** Internal credentials, signed once per subgraph and caller for a while (credential-reuse.ts). */
+  credentials: ReusableCredentials;
   /** The data sources the gateway built, by subgraph (their pools do the fetches). */
   sources: () => ReadonlyMap<string, SubgraphDataSource>;
   /** GATEWAY_FETCH_DEDUP: identical fetches of a query in flight share one answer. */
@@ -76,6 +77,7 @@ export class JobberGateway extends ApolloGateway {
       sources: this.options.sources(),
       fetches: new RequestFetches(
         requestContext.context as GatewayContext,
+        this.options.credentials,
         this.options.fetchDedup,
       ),
       dedup: this.options.fetchDedup,

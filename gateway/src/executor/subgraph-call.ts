@@ -5,6 +5,7 @@ import type { GatewayContext, SubgraphDataSource } from '../subgraph-data-source
 import type { RawAnswer } from '../subgraph-fetcher.js';
 import { failureCause } from '../subgraph-failures.js';
 import { isUnreachable, subgraphUnavailable } from '../subgraph-unavailable.js';
+import type { ReusableCredentials } from './credential-reuse.js';
 
 /** A subgraph's GraphQL answer (its body, parsed). */
 export interface SubgraphAnswer {
@@ -19,26 +20,28 @@ const anonymous: RequestIdentity = {
 };
 
 /**
- * What one client request's fetches share: its credential per subgraph, signed once (not per
- * fetch: an EdDSA signature is the most expensive thing a fetch did), and, with
- * GATEWAY_FETCH_DEDUP, the bodies of its identical fetches in flight.
+ * What one client request's fetches share: its credential per subgraph (not signed per fetch:
+ * an EdDSA signature is the most expensive thing a fetch did; taken from `credentials`, which
+ * reuses one across requests of the same caller), and, with GATEWAY_FETCH_DEDUP, the bodies of
+ * its identical fetches in flight.
  */
 export class RequestFetches {
-  private readonly credentials = new Map<string, Promise<string>>();
+  private readonly signed = new Map<string, Promise<string>>();
   private readonly inFlight: Map<string, Promise<RawAnswer>> | null;
 
   constructor(
     readonly context: GatewayContext,
+    private readonly credentials: ReusableCredentials,
     dedup: boolean,
   ) {
     this.inFlight = dedup ? new Map() : null;
   }
 
   credential(source: SubgraphDataSource): Promise<string> {
-    let credential = this.credentials.get(source.subgraphName);
+    let credential = this.signed.get(source.subgraphName);
     if (!credential) {
-      credential = source.signer.sign(source.subgraphName, this.context.identity ?? anonymous);
-      this.credentials.set(source.subgraphName, credential);
+      credential = this.credentials.get(source.subgraphName, this.context.identity ?? anonymous);
+      this.signed.set(source.subgraphName, credential);
     }
     return credential;
   }

@@ -22,6 +22,9 @@ import { createMetrics, type Metrics } from './metrics.js';
 import type { ReadinessCheck } from './readiness.js';
 import { createSubscriptionServer } from './subscriptions.js';
 
+/** A request id as the gateway makes or passes one on (client-identity.ts). */
+const REQUEST_ID = /^[\w.-]{1,128}$/;
+
 export interface SubgraphServerOptions<C extends RequestContext> {
   /** The subgraph's name: the audience its internal credentials must carry. */
   name: string;
@@ -94,7 +97,13 @@ export async function startSubgraphServer<C extends RequestContext>(
       const header = req.headers[INTERNAL_CREDENTIAL_HEADER];
       const identity = await verifier.verify(typeof header === 'string' ? header : undefined);
       if (!identity) throw new HttpError(401, 'A valid gateway credential is required.');
-      const requestId = identity.requestId || randomUUID();
+      // The gateway's request id: its header (a credential is reused across requests of one
+      // caller, so the one it was signed with may be an earlier request's), else the credential's.
+      const offered = req.headers['x-request-id'];
+      const requestId =
+        (typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : '') ||
+        identity.requestId ||
+        randomUUID();
       const requestLogger = logger.child({ requestId });
       await executeGraphQLOverHttp(apollo, req, res, async () =>
         options.context({ ...identity, requestId }, requestLogger),

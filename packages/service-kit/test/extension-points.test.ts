@@ -106,7 +106,10 @@ beforeAll(async () => {
       },
       schema: new URL('./fixtures/ticks.graphql', import.meta.url),
       resolvers: {
-        Query: { whoami: (_: unknown, __: unknown, ctx: Ctx) => ctx.viewer?.id ?? null },
+        Query: {
+          whoami: (_: unknown, __: unknown, ctx: Ctx) => ctx.viewer?.id ?? null,
+          requestId: (_: unknown, __: unknown, ctx: Ctx) => ctx.requestId,
+        },
         Subscription: {
           ticks: {
             async *subscribe(_: unknown, { to }: { to: number }, ctx: Ctx) {
@@ -239,6 +242,25 @@ describe('extension points of a subgraph', () => {
     expect(webhooks).toHaveLength(1);
     const wrongMethod = await fetch(service.url.replace(/\/graphql$/, '/webhooks/stripe'));
     expect(wrongMethod.status).toBe(405);
+  });
+
+  it("logs a request by the gateway's x-request-id, else by its credential's (a credential is reused across requests)", async () => {
+    const credential = await signer.sign('ticks', { ...anonymous, requestId: 'signed-with' });
+    const requestIdOf = async (headers: Record<string, string>) => {
+      const response = await fetch(service.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [INTERNAL_CREDENTIAL_HEADER]: credential,
+          ...headers,
+        },
+        body: JSON.stringify({ query: '{ requestId }' }),
+      });
+      return ((await response.json()) as { data: { requestId: string } }).data.requestId;
+    };
+    expect(await requestIdOf({ 'x-request-id': 'this-request' })).toBe('this-request');
+    expect(await requestIdOf({})).toBe('signed-with');
+    expect(await requestIdOf({ 'x-request-id': 'no spaces or {braces}' })).toBe('signed-with');
   });
 
   it('serves subscriptions over graphql-ws to a socket opened with the gateway credential', async () => {
