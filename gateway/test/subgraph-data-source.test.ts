@@ -101,6 +101,14 @@ describe('SubgraphDataSource: a subgraph that cannot be reached is UNAVAILABLE',
     // Accepts the request and never answers.
     const hanging = await listen(createHttpServer(() => undefined));
     expectUnavailable(await fetchThrough(hanging, 200));
+    // The executor's raw post has the same deadline.
+    const source = new SubgraphDataSource('users', hanging, {
+      signer,
+      logger,
+      fetch: { timeoutMs: 200 },
+    });
+    await expect(source.post('/graphql', {}, '{}')).rejects.toMatchObject({ name: 'TimeoutError' });
+    await source.close();
   });
 
   it('a proxy answering 502, 503 or 504', async () => {
