@@ -17,20 +17,20 @@ export interface ServiceProcess {
  * Starts `entry` (a path from the repository root, e.g. `subgraphs/auth/src/main.ts`) from its
  * TypeScript source with `env` on top of this process's environment, on ports of its own, and
  * waits until its /readyz answers 200 (at most `timeoutMs`). Its stdout is this process's, or
- * dropped with `quiet` (stderr always shows).
+ * dropped with `quiet` (stderr always shows); `nodeFlags` go to node (e.g. `--cpu-prof`).
  */
 export async function startServiceProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
-  { quiet = false }: { quiet?: boolean } = {},
+  { quiet = false, nodeFlags = [] }: { quiet?: boolean; nodeFlags?: string[] } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const adminPort = await freePort();
   const child = spawn(
     process.execPath,
-    ['--conditions=@jobber/source', '--import', 'tsx', `${repoRoot}${entry}`],
+    [...nodeFlags, '--conditions=@jobber/source', '--import', 'tsx', `${repoRoot}${entry}`],
     {
       env: childProcessEnv({
         ...env,
