@@ -97,6 +97,12 @@ export type TextScreening =
       document: DocumentNode | undefined;
       hasVariables: boolean;
       measured?: { schema: GraphQLSchema; screening: Screening };
+      /**
+       * With variables: screenings by the values of the variables the measure read (list sizes;
+       * not cursors or search words), so a page asked for again with another cursor is not
+       * measured again. The same values of those variables walk the same way to the same result.
+       */
+      byVariables?: { schema: GraphQLSchema; names: string[]; screenings: BoundedCache<Screening> };
     };
 
 /** `refusalFor`, and the cost of an operation that passes (for the per-client cost budget). */
@@ -126,7 +132,11 @@ export function screenOperation(
     params.variables && typeof params.variables === 'object'
       ? (params.variables as Record<string, unknown>)
       : {};
-  const measures = measureOperations(text.document, schema, variables);
+  const known = text.hasVariables && text.byVariables?.schema === schema ? text.byVariables : null;
+  const seen = known?.screenings.get(valuesOf(known.names, variables));
+  if (seen) return seen;
+  const read = new Set<string>();
+  const measures = measureOperations(text.document, schema, variables, read);
   const measured = firstExceeded(
     {
       depth: measures.depth,
@@ -140,7 +150,21 @@ export function screenOperation(
     ? { refusal: limitRefusal(measured) }
     : { cost: measures.cost };
   if (!text.hasVariables) text.measured = { schema, screening };
+  else {
+    const names = [...new Set([...(known?.names ?? []), ...read])].sort();
+    const byVariables =
+      known && names.length === known.names.length
+        ? known
+        : { schema, names, screenings: new BoundedCache<Screening>(16) };
+    byVariables.screenings.set(valuesOf(names, variables), screening);
+    text.byVariables = byVariables;
+  }
   return screening;
+}
+
+/** The values of `names` in `variables`, as a key (a missing one and null measure alike). */
+function valuesOf(names: readonly string[], variables: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(names.map((name) => variables[name] ?? null));
 }
 
 /** The steps of screenOperation that read only the text and the operation's name. */

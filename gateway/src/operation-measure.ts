@@ -85,6 +85,8 @@ export function measureOperations(
   document: DocumentNode,
   schema: GraphQLSchema,
   variables: Readonly<Record<string, unknown>> = {},
+  /** Filled with the names of the variables the measures depend on (those read). */
+  read?: Set<string>,
 ): SelectionMeasures {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const variableDefaults = new Map<string, ValueNode>();
@@ -104,6 +106,7 @@ export function measureOperations(
     if (!value) return undefined;
     if (value.kind === Kind.INT) return Number(value.value);
     if (value.kind === Kind.VARIABLE) {
+      read?.add(value.name.value);
       const given = variables[value.name.value];
       if (typeof given === 'number') return given;
       return intValue(variableDefaults.get(value.name.value));

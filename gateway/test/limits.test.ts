@@ -182,6 +182,31 @@ describe('screenings kept per operation text', () => {
     expect(cache.size).toBe(6);
   });
 
+  it('keep the screenings of a text with variables by the values the measure reads, and only those', () => {
+    const cache = new BoundedCache<TextScreening>(10);
+    const screen = (variables: Record<string, unknown>) =>
+      screenOperation(
+        {
+          query: 'query($n: Int, $after: String) { sellers(first: $n, after: $after) { id } }',
+          variables,
+        },
+        schema,
+        limits,
+        'http',
+        cache,
+      );
+    expect(screen({ n: 7, after: 'a' })).toEqual({ cost: 8 });
+    const kept = screen({ n: 7, after: 'b' });
+    expect(kept).toEqual({ cost: 8 });
+    // Another cursor is the same screening (the cursor is not read), another size is not.
+    expect(screen({ n: 7, after: 'c' })).toBe(kept);
+    expect(screen({ n: 50, after: 'a' })).toEqual({ cost: 51 });
+    expect(screen({ n: 100_000 }).refusal?.extensions.limit).toBe('cost');
+    expect(screen({ n: 7 })).toBe(kept);
+    expect(screen({ n: 100_000, after: 'z' }).refusal?.extensions.limit).toBe('cost');
+    expect(screen({})).toEqual({ cost: screen({ n: null }).cost });
+  });
+
   it('forget the least recently used text first', () => {
     const cache = new BoundedCache<number>(2);
     cache.set('a', 1);
