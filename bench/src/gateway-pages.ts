@@ -33,8 +33,10 @@ import { printTable, round, type Cell } from './lib/table.js';
 
 const args = process.argv.slice(2);
 const PROFILE = args.includes('--profile');
-const [ROUNDS, REQUESTS] = [Number(args[0] ?? 3), Number(args[1] ?? 400)];
+const [ROUNDS, REQUESTS] = [Number(args[0] ?? 5), Number(args[1] ?? 600)];
 const CONCURRENCY = 16;
+/** Requests to each gateway per page before any is measured (the JIT warm, as deployed). */
+const WARM_UP = 400;
 /**
  * jobber: ours (GATEWAY_EXECUTOR=jobber, the default); apollo: ours on stock execution
  * (GATEWAY_EXECUTOR=apollo); stock: stock @apollo/gateway in front of the same subgraphs
@@ -233,7 +235,7 @@ try {
     if (answers.some((answer) => !isDeepStrictEqual(answer, answers[0])))
       throw new Error(`the gateways answer the ${page.name} differently`);
     for (const executor of CONTENDERS)
-      await runAll({ count: 100, concurrency: 8, timeLimitMs: 60_000 }, () =>
+      await runAll({ count: WARM_UP, concurrency: 8, timeLimitMs: 120_000 }, () =>
         ask(gateways[executor].url, page).then(() => undefined),
       );
   }
