@@ -24,6 +24,7 @@ import {
   stopServiceProcess,
   type TestDatabase,
   testEventNames,
+  RATE_LIMITS_OFF,
 } from '@jobber/test-kit';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
@@ -125,12 +126,7 @@ try {
     EVENTS_QUEUE_PREFIX: events.queuePrefix,
     // Every client comes from 127.0.0.1.
     SUBSCRIPTION_CONNECTIONS_PER_USER: '10',
-    RATE_LIMIT_OPERATIONS_PER_IP: '0',
-    RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
-    RATE_LIMIT_SENSITIVE_PER_IP: '0',
-    RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
-    RATE_LIMIT_COST_PER_IP: '0',
-    RATE_LIMIT_COST_PER_ACCOUNT: '0',
+    ...RATE_LIMITS_OFF,
   });
   processes.push(gateway);
 

@@ -18,17 +18,19 @@ import {
   createTestDatabase,
   freePort,
   generateSupergraphKeys,
+  productionSubgraphEnv,
   startServiceProcess,
   stopServiceProcess,
   testEventNames,
   type ServiceProcess,
   type TestDatabase,
+  RATE_LIMITS_OFF,
 } from '@jobber/test-kit';
 import { cpuMs } from './gateway/processes.js';
 import { printTopSelfTime } from './gateway/top-self-time.js';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
-import { runAll, runBounded } from './lib/run-bounded.js';
+import { runBounded } from './lib/run-bounded.js';
 import { printTable, round, type Cell } from './lib/table.js';
 
 const args = process.argv.slice(2);
@@ -128,18 +130,7 @@ const events = testEventNames();
 const databases: TestDatabase[] = [];
 const services: ServiceProcess[] = [];
 try {
-  const common = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'error',
-    AMQP_URL: events.amqpUrl,
-    EVENTS_EXCHANGE: events.exchange,
-    EVENTS_QUEUE_PREFIX: events.queuePrefix,
-    GATEWAY_INTERNAL_PUBLIC_KEY: keys.internal.publicKeyPem,
-    AUTH_JWT_PRIVATE_KEY: keys.accessTokens.privateKeyPem,
-    ORDERS_PAYMENTS: 'sandbox',
-    NOTIFICATIONS_MAIL: 'dev-mailbox',
-    PUBLIC_URL: 'http://localhost:4000',
-  };
+  const common = productionSubgraphEnv(keys, events);
   const urls: Record<string, string> = {};
   let authDatabaseUrl = '';
   for (const { name } of subgraphs) {
@@ -163,12 +154,7 @@ try {
     AUTH_JWT_PUBLIC_KEY: keys.accessTokens.publicKeyPem,
     GATEWAY_INTERNAL_PRIVATE_KEY: keys.internal.privateKeyPem,
     ...urls,
-    RATE_LIMIT_OPERATIONS_PER_IP: '0',
-    RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
-    RATE_LIMIT_SENSITIVE_PER_IP: '0',
-    RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
-    RATE_LIMIT_COST_PER_IP: '0',
-    RATE_LIMIT_COST_PER_ACCOUNT: '0',
+    ...RATE_LIMITS_OFF,
     ...more,
   });
 
@@ -235,7 +221,9 @@ try {
     if (answers.some((answer) => !isDeepStrictEqual(answer, answers[0])))
       throw new Error(`the gateways answer the ${page.name} differently`);
     for (const executor of CONTENDERS)
-      await runAll({ count: WARM_UP, concurrency: 8, timeLimitMs: 120_000 }, () =>
+      // Not runAll: stock's keep-alive agent now and then reuses a socket the subgraph has just
+      // closed ("socket hang up"); such failures are counted in the rounds, not fatal.
+      await runBounded({ count: WARM_UP, concurrency: 8, timeLimitMs: 120_000 }, () =>
         ask(gateways[executor].url, page).then(() => undefined),
       );
   }
@@ -257,7 +245,8 @@ try {
           { count: REQUESTS, concurrency: CONCURRENCY, timeLimitMs: 120_000 },
           () => ask(gateway.url, page).then(() => undefined),
         );
-        if (result.failed) throw new Error(`${result.failed} failed: ${result.firstError}`);
+        if (result.failed)
+          console.error(`${executor}: ${result.failed} failed: ${result.firstError}`);
         cpuPerRequest[executor] = (cpuMs(pid) - before) / result.completed;
         perSecond[executor] = result.perSecond;
         const latency = summarize(result.latenciesMs);
@@ -265,6 +254,7 @@ try {
           page: page.name,
           round: n,
           executor,
+          failed: result.failed,
           'req/s': round(result.perSecond),
           'p50 ms': round(latency.p50Ms),
           'p99 ms': round(latency.p99Ms),

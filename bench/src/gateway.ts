@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { freePort } from '@jobber/test-kit';
+import { freePort, RATE_LIMITS_OFF } from '@jobber/test-kit';
 import { generateSupergraphKeys } from '@jobber/test-kit';
 import { composeWorkload } from './gateway/compose-workload.js';
 import {
@@ -73,10 +73,7 @@ function ours(executor: 'jobber' | 'apollo', dedup: boolean, waves = true) {
         MAX_QUERY_DEPTH: '20',
         MAX_QUERY_COST: '1000000',
         MAX_REPEATED_FIELDS: '1000',
-        RATE_LIMIT_OPERATIONS_PER_IP: '0',
-        RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
-        RATE_LIMIT_COST_PER_IP: '0',
-        RATE_LIMIT_COST_PER_ACCOUNT: '0',
+        ...RATE_LIMITS_OFF,
       },
       nodeFlags,
     );

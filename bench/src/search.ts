@@ -26,6 +26,7 @@ import {
   testConfig,
   type TestDatabase,
   testEventNames,
+  RATE_LIMITS_OFF,
 } from '@jobber/test-kit';
 import { machineSummary } from './lib/machine.js';
 import { summarize } from './lib/percentiles.js';
@@ -292,10 +293,7 @@ async function main(): Promise<void> {
       AUTH_URL: 'http://127.0.0.1:9/graphql',
       USERS_URL: 'http://127.0.0.1:9/graphql',
       GIGS_URL: gigs.url,
-      RATE_LIMIT_OPERATIONS_PER_IP: '0',
-      RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
-      RATE_LIMIT_COST_PER_IP: '0',
-      RATE_LIMIT_COST_PER_ACCOUNT: '0',
+      ...RATE_LIMITS_OFF,
     });
     services.push(gateway);
 

@@ -25,6 +25,7 @@ import {
   eventually,
   freePort,
   generateSupergraphKeys,
+  productionSubgraphEnv,
   signUpMember,
   signUpMemberVia,
   startServiceProcess,
@@ -33,6 +34,7 @@ import {
   type RawGraphQLAnswer,
   type ServiceProcess,
   type TestDatabase,
+  RATE_LIMITS_OFF,
 } from '@jobber/test-kit';
 
 const LOAD_SECONDS = 20;
@@ -100,20 +102,7 @@ const dir = mkdtempSync(join(tmpdir(), 'jobber-haproxy-'));
 let failed = false;
 try {
   for (const { name } of subgraphs) databases[name] = await createTestDatabase(name);
-  const common = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'error',
-    AMQP_URL: events.amqpUrl,
-    EVENTS_EXCHANGE: events.exchange,
-    EVENTS_QUEUE_PREFIX: events.queuePrefix,
-    GATEWAY_INTERNAL_PUBLIC_KEY: keys.internal.publicKeyPem,
-    AUTH_JWT_PRIVATE_KEY: keys.accessTokens.privateKeyPem,
-    // Production processes, test payments on purpose (orders refuses the sandbox otherwise).
-    ORDERS_PAYMENTS: 'sandbox',
-    // …and mail kept in notifications' database, with links to the local gateway.
-    NOTIFICATIONS_MAIL: 'dev-mailbox',
-    PUBLIC_URL: 'http://localhost:4000',
-  };
+  const common = productionSubgraphEnv(keys, events);
   const front: Record<string, number> = {};
   for (const { name } of [...subgraphs, { name: 'gateway' }]) front[name] = await freePort();
 
@@ -147,12 +136,7 @@ try {
     EVENTS_EXCHANGE: events.exchange,
     EVENTS_QUEUE_PREFIX: events.queuePrefix,
     // Every client here is 127.0.0.1.
-    RATE_LIMIT_OPERATIONS_PER_IP: '0',
-    RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
-    RATE_LIMIT_SENSITIVE_PER_IP: '0',
-    RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
-    RATE_LIMIT_COST_PER_IP: '0',
-    RATE_LIMIT_COST_PER_ACCOUNT: '0',
+    ...RATE_LIMITS_OFF,
   };
   // HAProxy first: the gateways' readiness asks each subgraph through it.
   const pairsFor = (): { name: string; port: number; servers: Proc[] }[] =>

@@ -17,6 +17,7 @@ export { eventually } from './poll.js';
 export { deadLetterCount, queueLength } from './queues.js';
 export {
   notStartedReadiness,
+  RATE_LIMITS_OFF,
   startTestSupergraph,
   type FixtureSubgraph,
   type SubgraphStarter,
@@ -42,6 +43,7 @@ export {
 export { TestSmtpServer, type ReceivedMail } from './smtp.js';
 export { freePort } from './free-port.js';
 export {
+  productionSubgraphEnv,
   startServiceProcess,
   stopServiceProcess,
   type ServiceProcess,

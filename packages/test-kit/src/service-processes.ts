@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { repoRoot } from '@jobber/supergraph';
 import { childProcessEnv } from './config.js';
+import type { TestEventNames } from './event-bus.js';
+import type { SupergraphKeys } from './keys.js';
 import { freePort } from './free-port.js';
 
 /** A service of the repository running in a Node process of its own (its production main.ts). */
@@ -11,6 +13,30 @@ export interface ServiceProcess {
   adminPort: number;
   url: string;
   adminUrl: string;
+}
+
+/**
+ * What a subgraph's production main.ts needs besides its DATABASE_URL to run here as deployed
+ * (NODE_ENV=production): the broker names, the gateway's public key and auth's signing key,
+ * test payments on purpose (orders refuses the sandbox otherwise) and mail kept in
+ * notifications' database with links to a local gateway.
+ */
+export function productionSubgraphEnv(
+  keys: SupergraphKeys,
+  events: TestEventNames,
+): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    AMQP_URL: events.amqpUrl,
+    EVENTS_EXCHANGE: events.exchange,
+    EVENTS_QUEUE_PREFIX: events.queuePrefix,
+    GATEWAY_INTERNAL_PUBLIC_KEY: keys.internal.publicKeyPem,
+    AUTH_JWT_PRIVATE_KEY: keys.accessTokens.privateKeyPem,
+    ORDERS_PAYMENTS: 'sandbox',
+    NOTIFICATIONS_MAIL: 'dev-mailbox',
+    PUBLIC_URL: 'http://localhost:4000',
+  };
 }
 
 /**

@@ -19,6 +19,19 @@ import { generateSupergraphKeys, type SupergraphKeys } from './keys.js';
  * A subgraph only a test has (e.g. schema/test/fixtures/ticks-subgraph.ts): started with the
  * supergraph's keys before the gateway, composed into the supergraph it serves, stopped at `stop()`.
  */
+/**
+ * A gateway's environment with every rate limit off: tests and benchmarks call far more often
+ * than anyone, all from 127.0.0.1.
+ */
+export const RATE_LIMITS_OFF = {
+  RATE_LIMIT_OPERATIONS_PER_IP: '0',
+  RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
+  RATE_LIMIT_SENSITIVE_PER_IP: '0',
+  RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
+  RATE_LIMIT_COST_PER_IP: '0',
+  RATE_LIMIT_COST_PER_ACCOUNT: '0',
+} as const;
+
 export interface FixtureSubgraph {
   name: string;
   sdl: string;
@@ -138,12 +151,7 @@ export async function startTestSupergraph(
       ...urls,
       // Tests and benches call far more often than anyone, all from 127.0.0.1: the rate limits
       // are off unless a test of them sets them.
-      RATE_LIMIT_OPERATIONS_PER_IP: '0',
-      RATE_LIMIT_OPERATIONS_PER_ACCOUNT: '0',
-      RATE_LIMIT_SENSITIVE_PER_IP: '0',
-      RATE_LIMIT_SENSITIVE_PER_ACCOUNT: '0',
-      RATE_LIMIT_COST_PER_IP: '0',
-      RATE_LIMIT_COST_PER_ACCOUNT: '0',
+      ...RATE_LIMITS_OFF,
       // Revoked sessions reach the gateway as events (auth.sessions.revoked).
       AMQP_URL: events.amqpUrl,
       EVENTS_EXCHANGE: events.exchange,
