@@ -118,25 +118,30 @@ export class LiveSubscriptions {
   async presenceChanged(ctx: SubscriberContext) {
     const viewer = requireViewer(ctx);
     const partners = new Set(await this.store.partnersOf(viewer.id));
-    return this.open(ctx, viewer.id, async (event) => {
-      if (event.type === 'chat.message.sent') {
-        const { participantIds } = event.data;
-        if (participantIds.includes(viewer.id)) {
-          for (const id of participantIds) if (id !== viewer.id) partners.add(id);
+    return this.open(
+      ctx,
+      viewer.id,
+      async (event) => {
+        if (event.type === 'chat.message.sent') {
+          const { participantIds } = event.data;
+          if (participantIds.includes(viewer.id)) {
+            for (const id of participantIds) if (id !== viewer.id) partners.add(id);
+          }
+          return null;
         }
-        return null;
-      }
-      if (event.type !== 'chat.presence.changed' || !partners.has(event.data.userId)) return null;
-      this.renewLoaders(ctx, event, viewer.id);
-      const { data } = event;
-      const presenceChanged: PresenceSignal = {
-        userId: data.userId,
-        online: data.online,
-        lastSeenAt: data.lastSeenAt ? new Date(data.lastSeenAt) : null,
-        changedAt: new Date(data.changedAt),
-      };
-      return { presenceChanged };
-    });
+        if (event.type !== 'chat.presence.changed' || !partners.has(event.data.userId)) return null;
+        this.renewLoaders(ctx, event, viewer.id);
+        const { data } = event;
+        const presenceChanged: PresenceSignal = {
+          userId: data.userId,
+          online: data.online,
+          lastSeenAt: data.lastSeenAt ? new Date(data.lastSeenAt) : null,
+          changedAt: new Date(data.changedAt),
+        };
+        return { presenceChanged };
+      },
+      { presence: true },
+    );
   }
 
   /** Registers the viewer's connection, then listens; the connection ends with the stream. */
@@ -144,10 +149,11 @@ export class LiveSubscriptions {
     _ctx: SubscriberContext,
     userId: string,
     select: (event: LiveEvent) => Promise<T | null>,
+    { presence = false } = {},
   ): Promise<LiveStream<LiveEvent, T>> {
     const connectionId = await this.presence.connect(userId);
     return new LiveStream({
-      listen: (push) => this.hub.listen(push),
+      listen: (push) => this.hub.listen(userId, push, { presence }),
       select,
       // The presence connection ends with the stream, however it ends.
       onClose: () => this.presence.disconnect(connectionId),
