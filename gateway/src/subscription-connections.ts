@@ -78,6 +78,9 @@ export class ClientConnections {
         return false;
       }
     }
+    // Closed while its token was being checked: onClose has run already, so registering it now
+    // would hold one of its owner's connections forever.
+    if (socket.readyState !== socket.OPEN) return false;
     const client = clientInfo(request, this.options.trustProxy);
     const owner = viewer ? `user:${viewer.id}` : `ip:${client.ip ?? ''}`;
     const held = this.perOwner.get(owner) ?? 0;
