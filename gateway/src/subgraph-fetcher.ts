@@ -58,27 +58,34 @@ export function createSubgraphFetcher(
     pipelining: 1,
   });
   // undici's `request`, not its `fetch`: fetch refuses the spec's "bad ports" (a subgraph may
-  // listen anywhere) and does more work per call. The answer is a standard Response for Apollo.
+  // listen anywhere) and does more work per call. `fetcher`'s answer is a standard Response for Apollo.
+  /** One request on the pool and its body as text, within the fetch's deadline (and `signal`). */
+  const request = async (
+    options: Omit<Dispatcher.RequestOptions, 'origin' | 'signal'>,
+    signal: AbortSignal | undefined = undefined,
+  ): Promise<{ answer: Dispatcher.ResponseData; text: string }> => {
+    const timeout = deadline(settings.timeoutMs);
+    try {
+      const answer = await pool.request({
+        ...options,
+        signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
+      });
+      return { answer, text: await answer.body.text() };
+    } finally {
+      timeout.done();
+    }
+  };
   const fetcher: Fetcher = async (target, init) => {
     const url = new URL(target);
-    const timeout = deadline(settings.timeoutMs);
-    let answer: Dispatcher.ResponseData;
-    let text: string;
-    try {
-      answer = await pool.request({
+    const { answer, text } = await request(
+      {
         path: url.pathname + url.search,
         method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: init?.headers ?? {},
         body: init?.body ?? null,
-        signal:
-          init?.signal instanceof AbortSignal
-            ? AbortSignal.any([init.signal, timeout.signal])
-            : timeout.signal,
-      });
-      text = await answer.body.text();
-    } finally {
-      timeout.done();
-    }
+      },
+      init?.signal instanceof AbortSignal ? init.signal : undefined,
+    );
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value])
@@ -90,15 +97,7 @@ export function createSubgraphFetcher(
     });
   };
   const post: RawPost = async (path, headers, body) => {
-    const timeout = deadline(settings.timeoutMs);
-    let answer: Dispatcher.ResponseData;
-    let text: string;
-    try {
-      answer = await pool.request({ path, method: 'POST', headers, body, signal: timeout.signal });
-      text = await answer.body.text();
-    } finally {
-      timeout.done();
-    }
+    const { answer, text } = await request({ path, method: 'POST', headers, body });
     const type = answer.headers['content-type'];
     return {
       status: answer.statusCode,

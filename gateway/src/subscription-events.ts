@@ -52,7 +52,7 @@ export async function resolveEvent(
       context: execution.context,
       variables: execution.request.variables,
       primary: execution.plan.primary,
-      rest: execution.plan.run,
+      rest: execution.plan.rest,
       credentials: executor.credentials,
       fetchDedup: executor.fetchDedup,
       fetchWaves: executor.fetchWaves,
@@ -83,7 +83,7 @@ async function resolveOnStock(
   const primary = { ...plan.primary, serviceName: EVENT_SOURCE };
   const queryPlan: QueryPlan = {
     kind: 'QueryPlan',
-    node: plan.rest ? { kind: 'Sequence', nodes: [primary, plan.rest] } : primary,
+    node: plan.rest.node ? { kind: 'Sequence', nodes: [primary, plan.rest.node] } : primary,
   };
   const eventSource: GraphQLDataSource = {
     process: () =>

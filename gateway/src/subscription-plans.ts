@@ -1,16 +1,17 @@
 import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import { QueryPlanner, type FetchNode } from '@apollo/query-planner';
 import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { RunnablePlan } from './executor/operation-run.js';
 import { shaperOfDocument } from './executor/response-shaper.js';
 import { WaveSchedules } from './executor/wave-execution.js';
 
-/** A client subscription's plan: `primary` opens the stream on its owner, `rest` runs per event. */
+/**
+ * A client subscription's plan: `primary` opens the stream on its owner; `rest.node` (when the
+ * operation reaches other subgraphs) runs per event, with the operation's compiled shaper.
+ */
 export interface SubscriptionPlan {
   primary: FetchNode;
-  rest?: PlanNode;
-  /** `rest` with the operation's compiled shaper, for the jobber executor (src/executor/). */
-  run: RunnablePlan;
+  rest: RunnablePlan;
 }
 
 /**
@@ -55,8 +56,7 @@ export class SubscriptionPlanner {
     if (!definition) throw new Error('no operation to plan');
     const plan: SubscriptionPlan = {
       primary: node.primary,
-      ...(node.rest ? { rest: node.rest } : {}),
-      run: {
+      rest: {
         node: node.rest,
         variableDefinitions: operation.variableDefinitions,
         shaper: shaperOfDocument(this.schema, document, definition),

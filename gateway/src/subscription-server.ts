@@ -122,15 +122,10 @@ export function createGatewaySubscriptions(options: {
           invalid = validate(planner.schema, document);
         } catch (error) {
           // graphql-js throws, not reports, for a root field under @include/@skip($variable).
-          return [
-            error instanceof GraphQLError
-              ? new GraphQLError(error.message, {
-                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-                })
-              : new GraphQLError('Invalid operation', {
-                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-                }),
-          ];
+          return refuse(
+            error instanceof GraphQLError ? error.message : 'Invalid operation',
+            'GRAPHQL_VALIDATION_FAILED',
+          );
         }
         if (invalid.length) return invalid;
         const operation = getOperationAST(document, operationName);
